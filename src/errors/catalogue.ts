@@ -1,0 +1,177 @@
+/**
+ * The one error catalogue: every failure mcp-bridge reports carries one of these tags. The relay puts the tag in
+ * JSON-RPC error messages, the CLI and doctor print cause and fix, and the README's table is generated from here
+ * (test/errors/catalogue.test.ts keeps them in sync).
+ */
+export interface CatalogueEntry {
+  /** What went wrong, in one sentence a user recognises. */
+  cause: string;
+  /** What to do about it. */
+  fix: string;
+  /** JSON-RPC error code used when this failure answers a request. */
+  code: number;
+}
+
+/** JSON-RPC 2.0 codes, plus the implementation-defined range used for bridge failures. */
+export const JSONRPC = {
+  PARSE_ERROR: -32700,
+  INVALID_REQUEST: -32600,
+  METHOD_NOT_FOUND: -32601,
+  INVALID_PARAMS: -32602,
+  INTERNAL_ERROR: -32603,
+  /** -32000..-32099 is reserved for implementation-defined server errors. */
+  BRIDGE_ERROR: -32000,
+} as const;
+
+const entry = (cause: string, fix: string, code: number = JSONRPC.BRIDGE_ERROR): CatalogueEntry => ({ cause, fix, code });
+
+export const CATALOGUE = {
+  IDENTITY_UNREADABLE: entry(
+    'The identity files could not be read (missing, empty, permissions, or not written yet).',
+    'Check the -i path points at the tbot destination directory or its identity file, that tbot has run, and that this user can read it.',
+  ),
+  IDENTITY_INVALID: entry(
+    'The identity files are corrupt, truncated or incomplete (cut-off PEM, no key, no certificate, no CA).',
+    'Let tbot finish writing (it rewrites files in place); if it persists, restart tbot or point -i at a complete output.',
+  ),
+  KEY_MISMATCH: entry(
+    "The private key does not match the certificate's public key.",
+    'The files come from two different renewals; wait for tbot to finish writing, or re-run tbot.',
+  ),
+  IDENTITY_EXPIRED: entry(
+    'The identity certificate has expired.',
+    'tbot is not renewing: check that tbot is running and can reach the cluster (its logs say why), then retry; mcp-bridge picks up the renewed files by itself.',
+  ),
+  IDENTITY_NOT_YET_VALID: entry(
+    'The identity certificate is not valid yet.',
+    "Check this machine's clock (NTP).",
+  ),
+  PROXY_UNREACHABLE: entry(
+    'The Teleport Proxy could not be reached.',
+    'Check --proxy (host:port of the web address, usually :443), DNS, firewalls and HTTPS_PROXY/NO_PROXY.',
+  ),
+  PROXY_ERROR: entry(
+    'The Teleport Proxy answered with an error.',
+    'Check --proxy points at the Teleport web address and that the cluster is v18.3 or later.',
+  ),
+  TLS_VERIFY_FAILED: entry(
+    "The server's TLS certificate could not be verified.",
+    "Pass the CA that signed the proxy's web certificate with --ca FILE (self-signed or private CA); --insecure skips verification for testing only.",
+  ),
+  AUTH_UNREACHABLE: entry(
+    'The Teleport Auth Service could not be reached through the proxy.',
+    'Check that the proxy has TLS routing enabled and that the identity is for this cluster (its Host CA must sign the Auth Service certificate).',
+  ),
+  ACCESS_DENIED: entry(
+    'Teleport denied the request.',
+    "Check the bot's roles allow this app (app_labels) and that the identity belongs to this cluster.",
+  ),
+  REISSUE_DENIED: entry(
+    'The identity is not allowed to reissue certificates, so no app certificate can be obtained from it.',
+    "Set `allow_reissue: true` on tbot's identity service, or use a tbot `application` service output for this app.",
+  ),
+  APP_NOT_FOUND: entry(
+    'No MCP app with this name is visible to this identity.',
+    "Check the name with `mcp-bridge ls`, and that the bot's roles match the app's labels (app_labels).",
+  ),
+  APP_NOT_MCP: entry(
+    'The app exists but is not an MCP server (its URI does not start with mcp+).',
+    "Pick an MCP app from `mcp-bridge ls`; MCP apps have URIs like mcp+http://host:port/mcp.",
+  ),
+  APP_TRANSPORT_UNSUPPORTED: entry(
+    'The app uses an MCP transport that mcp-bridge does not relay (only mcp+http/mcp+https Streamable HTTP is supported).',
+    'Use `tsh mcp connect` for stdio and SSE apps, or serve the MCP server over Streamable HTTP (mcp+http://…).',
+  ),
+  MFA_REQUIRED: entry(
+    'Access to this app requires per-session MFA, which a machine identity cannot perform.',
+    "Change the role's require_session_mfa for this app, or use a role without it for the bot.",
+  ),
+  APP_CERT_FAILED: entry(
+    'An app certificate could not be obtained.',
+    'See the detail; check the bot can access the app and that tbot is renewing its identity.',
+  ),
+  UPSTREAM_STATUS: entry(
+    'The MCP server (or the proxy in front of it) answered with an HTTP error.',
+    'See the status and detail; check the app is healthy and reachable from the Teleport App Service.',
+  ),
+  UPSTREAM_UNREACHABLE: entry(
+    'The MCP server could not be reached.',
+    'Check the server is running; through Teleport, check the App Service can reach the app URI.',
+  ),
+  MAY_HAVE_RUN: entry(
+    'The connection was lost after the request was sent and before its answer arrived; the call may or may not have run.',
+    'Check whether the action took effect before retrying a non-idempotent call.',
+  ),
+  SESSION_LOST: entry(
+    'The MCP session ended on the server and could not be re-established.',
+    'Restart the MCP client; if it repeats, check the server logs.',
+  ),
+  SERVER_CHANGED: entry(
+    'After a reconnect the server reported a different name or version than before.',
+    'Restart the MCP client so it sees the new server and its tools.',
+  ),
+  SERVER_REQUEST_UNSUPPORTED: entry(
+    'The server sent a request to the client (sampling, elicitation or roots) that the path to it cannot carry; Teleport ended the stream.',
+    "Leave mcp-bridge's default (it hides these capabilities through Teleport), or avoid tools that need them.",
+  ),
+  MESSAGE_TOO_LARGE: entry(
+    'A message on stdin exceeded the size limit.',
+    'Send smaller messages, or raise --max-message-size.',
+    JSONRPC.INVALID_REQUEST,
+  ),
+  PARSE_ERROR: entry('A line on stdin is not valid JSON.', 'Send one JSON-RPC message per line, UTF-8 encoded.', JSONRPC.PARSE_ERROR),
+  INVALID_REQUEST: entry(
+    'A message on stdin is not a valid JSON-RPC 2.0 message.',
+    'Send JSON-RPC 2.0 objects with "jsonrpc": "2.0".',
+    JSONRPC.INVALID_REQUEST,
+  ),
+  SHUTTING_DOWN: entry('mcp-bridge is shutting down.', 'Start a new mcp-bridge process.'),
+  CONFIG_INVALID: entry('The command line or environment is invalid.', 'See `mcp-bridge <command> --help`.'),
+  INTERNAL: entry('An unexpected internal error.', 'Re-run with --log-level debug and report the log (it contains no secrets).', JSONRPC.INTERNAL_ERROR),
+} satisfies Record<string, CatalogueEntry>;
+
+export type ErrorTag = keyof typeof CATALOGUE;
+
+export function tagLabel(tag: ErrorTag): string {
+  return `MCP_BRIDGE_${tag}`;
+}
+
+/**
+ * A failure with a catalogue tag and a specific detail (what happened this time: file name, status, server text).
+ * Details must never contain key material or header values.
+ */
+export class BridgeError extends Error {
+  readonly tag: ErrorTag;
+  readonly detail: string;
+  /** Extra JSON-safe facts for the JSON-RPC error's `data` and for doctor. */
+  readonly data: Record<string, unknown>;
+
+  constructor(tag: ErrorTag, detail: string, options: { cause?: unknown; data?: Record<string, unknown> } = {}) {
+    super(`[${tagLabel(tag)}] ${detail} Fix: ${CATALOGUE[tag].fix}`, { cause: options.cause });
+    this.name = 'BridgeError';
+    this.tag = tag;
+    this.detail = detail;
+    this.data = options.data ?? {};
+  }
+
+  get code(): number {
+    return CATALOGUE[this.tag].code;
+  }
+}
+
+export function isBridgeError(err: unknown): err is BridgeError {
+  return err instanceof BridgeError;
+}
+
+/** Wraps anything thrown into a BridgeError, keeping tagged errors as they are. */
+export function asBridgeError(err: unknown, fallback: ErrorTag = 'INTERNAL'): BridgeError {
+  if (err instanceof BridgeError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new BridgeError(fallback, message, { cause: err });
+}
+
+/** The JSON-RPC `error` member for a failure. */
+export function toJsonRpcError(err: unknown): { code: number; message: string; data: Record<string, unknown> } {
+  const e = asBridgeError(err);
+  return { code: e.code, message: e.message, data: { tag: tagLabel(e.tag), ...e.data } };
+}
