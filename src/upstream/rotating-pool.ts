@@ -1,0 +1,78 @@
+import { rootCertificates } from 'node:tls';
+import { Pool, type Dispatcher, type buildConnector } from 'undici';
+
+/** TLS material for one generation of connections. */
+export interface TlsMaterial {
+  /** Client certificate and key (PEM) for mutual TLS; absent for plain server-auth TLS. */
+  cert?: string;
+  key?: string;
+  /** Extra trusted CAs (PEM). Added to the system roots unless `replaceRoots` is set. */
+  ca?: string[];
+  /** Trust only `ca` (e.g. a Host CA), not the system roots. */
+  replaceRoots?: boolean;
+  /** SNI; undefined for IP literals. */
+  servername?: string;
+  /** Only false behind --insecure. */
+  rejectUnauthorized: boolean;
+  ALPNProtocols?: string[];
+  /** A custom dialer (e.g. through an HTTP CONNECT proxy); when absent undici dials TCP+TLS itself. */
+  connect?: buildConnector.connector;
+}
+
+function trustedCAs(material: TlsMaterial): string[] | undefined {
+  if (!material.ca?.length) return undefined; // undefined = Node's default (system) roots
+  return material.replaceRoots ? material.ca : [...rootCertificates, ...material.ca];
+}
+
+/**
+ * A keep-alive connection pool whose TLS material can be swapped without failing requests: `rotate` sends new
+ * requests to a fresh pool and lets the old one finish its in-flight requests before closing it.
+ */
+export class RotatingPool {
+  private current: Pool;
+  private readonly draining = new Set<Promise<void>>();
+
+  constructor(
+    private readonly origin: string,
+    material: TlsMaterial,
+  ) {
+    this.current = this.build(material);
+  }
+
+  private build(material: TlsMaterial): Pool {
+    const connect =
+      material.connect ??
+      ({
+        cert: material.cert,
+        key: material.key,
+        ca: trustedCAs(material),
+        servername: material.servername,
+        rejectUnauthorized: material.rejectUnauthorized,
+        ALPNProtocols: material.ALPNProtocols,
+      } as buildConnector.BuildOptions);
+    // No body/headers timeouts: long tool calls and idle SSE streams must not be cut by the bridge.
+    return new Pool(this.origin, { connect, bodyTimeout: 0, headersTimeout: 0, keepAliveTimeout: 30_000 });
+  }
+
+  dispatcher(): Dispatcher {
+    return this.current;
+  }
+
+  rotate(material: TlsMaterial): void {
+    const old = this.current;
+    this.current = this.build(material);
+    const closing = old.close().catch(() => undefined);
+    this.draining.add(closing);
+    void closing.finally(() => this.draining.delete(closing));
+  }
+
+  /** Closes gracefully (in-flight requests finish). */
+  async close(): Promise<void> {
+    await Promise.all([this.current.close().catch(() => undefined), ...this.draining]);
+  }
+
+  /** Aborts every connection now (shutdown after the bounded wait). */
+  async destroy(): Promise<void> {
+    await this.current.destroy().catch(() => undefined);
+  }
+}

@@ -1,0 +1,37 @@
+import type { Dispatcher } from 'undici';
+
+/** Why a request failed before reaching the MCP server, in a way that fresh credentials might fix. */
+export type UpstreamFailure =
+  | { kind: 'status'; status: number; body: string; headers: Record<string, string | string[] | undefined> }
+  | { kind: 'tls'; error: Error };
+
+/**
+ * Where the relay sends its HTTP requests. The relay (src/mcp) knows only this interface: `--url` mode
+ * (src/upstream/direct.ts) and the Teleport path (src/teleport/app-upstream.ts) implement it.
+ */
+export interface Upstream {
+  /** Endpoint for POST, GET and DELETE. */
+  readonly url: URL;
+  /** Headers added to every request (from -H), already validated. */
+  readonly headers: Readonly<Record<string, string>>;
+  /**
+   * False when the path cannot carry server→client requests (Teleport's App Service today), so the relay hides
+   * the sampling/elicitation/roots capabilities by default.
+   */
+  readonly carriesServerRequests: boolean;
+  /**
+   * Resolves when the first connection material is ready; rejects with a BridgeError. The work starts when the
+   * upstream is created, so it overlaps with the MCP client's start-up.
+   */
+  ready(): Promise<void>;
+  /** The dispatcher for the next request. It changes when credentials rotate; old ones drain, then close. */
+  dispatcher(): Dispatcher;
+  /**
+   * Called when a request was refused before reaching the server (e.g. proxy 403 "invalid session", TLS handshake
+   * rejected for an expired certificate). Resolves true when new credentials are in place and the request should
+   * be retried once; false when this failure is not the upstream's to fix. Concurrent callers share one refresh.
+   */
+  recover(failure: UpstreamFailure): Promise<boolean>;
+  /** Drains and closes every connection. */
+  close(): Promise<void>;
+}
