@@ -1,4 +1,5 @@
 // Prints jest's totals from its JSON output as the plain closing line CI reads: "N passed, N failed".
+// A suite that failed to run (syntax error, failing beforeAll) counts as one failure so it cannot hide.
 import { readFileSync } from 'node:fs';
 
 const file = process.argv[2] ?? '.tmp/jest-results.json';
@@ -10,5 +11,6 @@ try {
   console.log('0 passed, 1 failed');
   process.exit(1);
 }
-const failedSuites = results.numFailedTestSuites - results.numFailedTests > 0 ? results.numRuntimeErrorTestSuites : 0;
-console.log(`${results.numPassedTests} passed, ${results.numFailedTests + failedSuites} failed`);
+const failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
+console.log(`${results.numPassedTests} passed, ${failed} failed`);
+process.exit(failed > 0 || !results.success ? 1 : 0);
