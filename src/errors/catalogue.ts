@@ -62,6 +62,10 @@ export const CATALOGUE = {
     'The Teleport Auth Service could not be reached through the proxy.',
     'Check that the proxy has TLS routing enabled and that the identity is for this cluster (its Host CA must sign the Auth Service certificate).',
   ),
+  AUTH_ERROR: entry(
+    'The Teleport Auth Service answered a request with an error.',
+    'See the detail (the Auth Service message); check the cluster runs Teleport v18.3 or later and the identity belongs to it.',
+  ),
   ACCESS_DENIED: entry(
     'Teleport denied the request.',
     "Check the bot's roles allow this app (app_labels) and that the identity belongs to this cluster.",
@@ -89,6 +93,10 @@ export const CATALOGUE = {
   APP_CERT_FAILED: entry(
     'An app certificate could not be obtained.',
     'See the detail; check the bot can access the app and that tbot is renewing its identity.',
+  ),
+  CLIENT_CERT_REJECTED: entry(
+    'The server refused the client certificate during the TLS handshake.',
+    'Check that --cert/--key (or -i) hold a current identity the server trusts and that tbot is renewing it; in --url mode check which CA the server requires of clients.',
   ),
   UPSTREAM_STATUS: entry(
     'The MCP server (or the proxy in front of it) answered with an HTTP error.',
@@ -127,6 +135,14 @@ export const CATALOGUE = {
   ),
   SHUTTING_DOWN: entry('mcp-bridge is shutting down.', 'Start a new mcp-bridge process.'),
   CONFIG_INVALID: entry('The command line or environment is invalid.', 'See `mcp-bridge <command> --help`.'),
+  CLIENT_CONFIG_INVALID: entry(
+    "The MCP client's config file is not valid JSON (comments and trailing commas are allowed), or its servers member is not an object.",
+    'Fix the file named in the detail (or move it aside) and re-run `mcp-bridge config`; the file was left unchanged.',
+  ),
+  CLIENT_CONFIG_UNWRITABLE: entry(
+    "The MCP client's config file or its directory could not be read or written.",
+    'Check the path and permissions named in the detail, pass --client-config PATH to write elsewhere, or omit --client-config to print the entry.',
+  ),
   INTERNAL: entry('An unexpected internal error.', 'Re-run with --log-level debug and report the log (it contains no secrets).', JSONRPC.INTERNAL_ERROR),
 } satisfies Record<string, CatalogueEntry>;
 

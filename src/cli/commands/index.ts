@@ -1,4 +1,7 @@
 import type { CommandModule } from 'yargs';
+import { configCommand } from './config';
+import { connectCommand } from './connect';
+import { identityCommand } from './identity';
 
 /** Every subcommand, in the order `--help` lists them. Each lives in its own file beside this one. */
-export const commands: CommandModule<any, any>[] = [];
+export const commands: CommandModule<any, any>[] = [connectCommand, identityCommand, configCommand];

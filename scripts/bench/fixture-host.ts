@@ -1,0 +1,121 @@
+/**
+ * The benchmark's servers in their own process: server-everything, the demo server, the test cluster with both as
+ * MCP apps, and a tbot emulator (allow_reissue) writing the bridge's identity. Started by fixtures-client.ts over an
+ * IPC channel; answers renew / clear-recorder / stop.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startTestCluster, type TestCluster } from '../../fixtures/cluster';
+import { generateKeyPair, issueIdentityCert, keyAlgorithmForSuite, privateKeyPem } from '../../fixtures/pki';
+import { startTbot, type Tbot } from '../../fixtures/tbot';
+import { startDemoServer, startServerEverything } from '../../fixtures/upstreams';
+import type { BenchUpstream, FixtureInfo, HostMessage, HostRequest } from './fixture-protocol';
+
+const ROLE = 'mcp-bench';
+const BOT = { name: 'bench', roles: [ROLE] };
+const CERT_TTL_MS = 3600_000;
+
+function send(message: HostMessage): void {
+  process.send?.(message);
+}
+
+/** An app certificate like the one Teleport issues for `app`: a fresh app session in the cluster, routed to it. */
+async function appCertFor(cluster: TestCluster, app: string, url: string): Promise<BenchUpstream> {
+  const spec = cluster.apps.find((a) => a.name === app)!;
+  const username = `bot-${BOT.name}`;
+  const expires = new Date(Date.now() + CERT_TTL_MS);
+  const session = cluster.sessions.create({ username, roles: BOT.roles, appName: app, publicAddr: spec.publicAddr, clusterName: cluster.clusterName, expires });
+  const key = await generateKeyPair(keyAlgorithmForSuite(cluster.suite));
+  const cert = await issueIdentityCert(cluster.cas.user, {
+    publicKey: key,
+    identity: {
+      username,
+      roles: BOT.roles,
+      teleportCluster: cluster.clusterName,
+      app: { name: app, publicAddr: spec.publicAddr, clusterName: cluster.clusterName, sessionId: session.id },
+    },
+    notAfter: expires,
+  });
+  return { app, url, appCert: { certPem: cert.pem, keyPem: privateKeyPem(key) } };
+}
+
+/** Undo steps, run newest first; stopOnce() runs them a single time however often it is called. */
+const cleanups: Array<() => Promise<unknown>> = [];
+let stopping: Promise<void> | undefined;
+function stopOnce(): Promise<void> {
+  stopping ??= (async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  })();
+  return stopping;
+}
+
+async function main(): Promise<void> {
+  try {
+    const scratchDir = await mkdtemp(join(tmpdir(), 'mcp-bridge-bench-'));
+    cleanups.push(() => rm(scratchDir, { recursive: true, force: true }));
+    const everything = await startServerEverything();
+    cleanups.push(() => everything.stop());
+    const demo = await startDemoServer({ requireJwt: false });
+    cleanups.push(() => demo.stop());
+    const cluster = await startTestCluster({
+      tmpDir: scratchDir,
+      apps: [
+        { name: 'everything', uri: `mcp+${everything.url}`, publicAddr: 'everything.localhost', labels: { env: 'bench' } },
+        { name: 'demo', uri: `mcp+${demo.url}`, publicAddr: 'demo.localhost', labels: { env: 'bench' } },
+      ],
+      roles: [{ name: ROLE, appLabels: { '*': '*' }, mcpTools: { allow: ['*'] } }],
+    });
+    cleanups.push(() => cluster.close());
+    const identityDir = join(scratchDir, 'machine-id');
+    const tbot: Tbot = await startTbot({
+      outDir: identityDir,
+      service: 'identity',
+      clusterName: cluster.clusterName,
+      userCA: cluster.cas.user,
+      hostCA: cluster.cas.host,
+      suite: cluster.suite,
+      bot: BOT,
+      allowReissue: true,
+    });
+    cleanups.push(() => tbot.stop());
+    cluster.control.attachTbot(tbot);
+    const info: FixtureInfo = {
+      proxyAddr: cluster.proxyAddr,
+      publicCaFile: cluster.publicCaFile,
+      publicCaPem: cluster.cas.public.cert.pem,
+      identityDir,
+      upstreams: {
+        everything: await appCertFor(cluster, 'everything', everything.url),
+        demo: await appCertFor(cluster, 'demo', demo.url),
+      },
+      scratchDir,
+    };
+    const handle = async (request: HostRequest): Promise<{ generation?: number }> => {
+      switch (request.kind) {
+        case 'renew':
+          return { generation: (await tbot.renewNow()).generation };
+        case 'clear-recorder':
+          cluster.recorder.clear();
+          return {};
+        case 'stop':
+          await stopOnce();
+          return {};
+      }
+    };
+    process.on('message', (request: HostRequest) => {
+      void handle(request).then(
+        (reply) => send({ kind: 'reply', id: request.id, ...reply }),
+        (err: Error) => send({ kind: 'reply', id: request.id, error: err.message }),
+      );
+    });
+    send({ kind: 'ready', info });
+  } catch (err) {
+    await stopOnce();
+    send({ kind: 'failed', message: (err as Error).stack ?? String(err) });
+  }
+}
+
+// The driver gone (done, crashed or killed): stop the servers (server-everything runs in its own process group).
+process.on('disconnect', () => void stopOnce().finally(() => process.exit(0)));
+void main();

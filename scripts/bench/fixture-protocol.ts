@@ -1,0 +1,38 @@
+/**
+ * The messages between the benchmark driver and its fixture host (a separate process, so the servers' CPU work
+ * never shares an event loop with the client being timed).
+ */
+
+/** One MCP app as every path reaches it: the same server straight (paths 1, 4–6) and through the cluster (2, 3). */
+export interface BenchUpstream {
+  /** The Teleport app name, also used as the upstream's label in results. */
+  app: string;
+  /** http://127.0.0.1:PORT/mcp */
+  url: string;
+  /** PEMs of an app certificate for this app (path 2's client presents it to the proxy). */
+  appCert: { certPem: string; keyPem: string };
+}
+
+export interface FixtureInfo {
+  /** '127.0.0.1:PORT' */
+  proxyAddr: string;
+  /** CA of the proxy's web certificate (the bridge's --ca). */
+  publicCaFile: string;
+  publicCaPem: string;
+  /** tbot's identity output directory (the bridge's -i). */
+  identityDir: string;
+  upstreams: { everything: BenchUpstream; demo: BenchUpstream };
+  /** A temp directory for the peers' own files (mcp-remote's config dir), removed on stop. */
+  scratchDir: string;
+}
+
+export type HostRequest =
+  | { id: number; kind: 'renew' }
+  /** Drops the cluster recorder's entries (they grow with every app request). */
+  | { id: number; kind: 'clear-recorder' }
+  | { id: number; kind: 'stop' };
+
+export type HostMessage =
+  | { kind: 'ready'; info: FixtureInfo }
+  | { kind: 'failed'; message: string }
+  | { kind: 'reply'; id: number; generation?: number; error?: string };

@@ -1,0 +1,110 @@
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { Agent, fetch as undiciFetch } from 'undici';
+import type { BenchUpstream, FixtureInfo } from './fixture-protocol';
+
+/**
+ * The six ways an SDK Client reaches the same MCP server. 1 and 2 are in-process HTTP clients (the floors);
+ * 3–6 are stdio child processes, as an MCP client such as Claude Desktop or LangGraph starts them.
+ */
+export type PathId = 1 | 2 | 3 | 4 | 5 | 6;
+export const PATH_IDS: readonly PathId[] = [1, 2, 3, 4, 5, 6];
+
+export interface PathSpec {
+  id: PathId;
+  name: string;
+  description: string;
+  /** True when a bridge process sits between client and server (memory, CPU and cold start are its own). */
+  viaProcess: boolean;
+}
+
+export const PATHS: Record<PathId, PathSpec> = {
+  1: { id: 1, name: 'direct', description: 'SDK Streamable HTTP client straight to the upstream (floor)', viaProcess: false },
+  2: { id: 2, name: 'direct-mtls-proxy', description: 'SDK Streamable HTTP client through the test cluster proxy with an app certificate (Teleport floor)', viaProcess: false },
+  3: { id: 3, name: 'mcp-bridge-teleport', description: '`mcp-bridge connect APP -i … --proxy …` through the test cluster (tbot identity, app cert reissue)', viaProcess: true },
+  4: { id: 4, name: 'mcp-bridge-url', description: '`mcp-bridge connect --url` straight to the upstream', viaProcess: true },
+  5: { id: 5, name: 'mcp-remote', description: '`mcp-remote URL --transport http-only` straight to the upstream', viaProcess: true },
+  6: { id: 6, name: 'supergateway', description: '`supergateway --streamableHttp URL --outputTransport stdio` straight to the upstream', viaProcess: true },
+};
+
+const REPO_ROOT = join(__dirname, '../..');
+const BRIDGE_BIN = join(REPO_ROOT, 'bin/mcp-bridge');
+const MCP_REMOTE_BIN = join(REPO_ROOT, 'node_modules/mcp-remote/dist/proxy.js');
+const SUPERGATEWAY_BIN = join(REPO_ROOT, 'node_modules/supergateway/dist/index.js');
+
+/** An initialized client session on one path. */
+export interface PathSession {
+  client: Client;
+  /** The bridge (or peer) process, for stdio paths. */
+  pid?: number;
+  /** The last of the child's stderr, for failure messages. */
+  stderr(): string;
+  close(): Promise<void>;
+}
+
+const STDERR_KEPT = 4096;
+
+function stdioTransport(path: PathId, fixtures: FixtureInfo, upstream: BenchUpstream): StdioClientTransport {
+  // Each child starts with `node <script>` (no npx, no shell), so start-up compares the programs, not launchers.
+  const argsByPath: Partial<Record<PathId, string[]>> = {
+    3: [BRIDGE_BIN, 'connect', upstream.app, '-i', fixtures.identityDir, '--proxy', fixtures.proxyAddr, '--ca', fixtures.publicCaFile],
+    4: [BRIDGE_BIN, 'connect', '--url', upstream.url],
+    // A server without auth needs no OAuth: mcp-remote connects straight away and opens no browser.
+    5: [MCP_REMOTE_BIN, upstream.url, '--transport', 'http-only', '--silent'],
+    6: [SUPERGATEWAY_BIN, '--streamableHttp', upstream.url, '--outputTransport', 'stdio', '--logLevel', 'none'],
+  };
+  return new StdioClientTransport({
+    command: process.execPath,
+    args: argsByPath[path]!,
+    env: { ...getDefaultEnvironment(), MCP_REMOTE_CONFIG_DIR: join(fixtures.scratchDir, 'mcp-remote') },
+    stderr: 'pipe',
+    cwd: REPO_ROOT,
+  });
+}
+
+/** Paths 1 and 2 use undici's fetch with their own keep-alive Agent: the same HTTP stack the bridge uses. */
+function httpTransport(path: PathId, fixtures: FixtureInfo, upstream: BenchUpstream): { transport: StreamableHTTPClientTransport; agent: Agent } {
+  const agent =
+    path === 2
+      ? new Agent({ connect: { cert: upstream.appCert.certPem, key: upstream.appCert.keyPem, ca: [fixtures.publicCaPem] } })
+      : new Agent();
+  const url = path === 2 ? new URL(`https://${fixtures.proxyAddr}/`) : new URL(upstream.url);
+  const fetch = ((input, init) => undiciFetch(input, { ...(init as object), dispatcher: agent })) as FetchLike;
+  return { transport: new StreamableHTTPClientTransport(url, { fetch }), agent };
+}
+
+/** Opens a session on `path` to `upstream`: resolves once `initialize` is answered (the SDK's connect()). */
+export async function openSession(path: PathId, fixtures: FixtureInfo, upstream: BenchUpstream): Promise<PathSession> {
+  const client = new Client({ name: 'mcp-bridge-bench', version: '1.0.0' }, { capabilities: {} });
+  if (!PATHS[path].viaProcess) {
+    const { transport, agent } = httpTransport(path, fixtures, upstream);
+    try {
+      await client.connect(transport);
+    } catch (err) {
+      await agent.close();
+      throw err;
+    }
+    return {
+      client,
+      stderr: () => '',
+      close: async () => {
+        await transport.terminateSession().catch(() => undefined); // DELETE, as the stdio bridges send on close
+        await client.close();
+        await agent.close();
+      },
+    };
+  }
+  const transport = stdioTransport(path, fixtures, upstream);
+  let stderr = '';
+  transport.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_KEPT)));
+  try {
+    await client.connect(transport);
+  } catch (err) {
+    await client.close().catch(() => undefined);
+    throw new Error(`${PATHS[path].name} did not initialize: ${(err as Error).message}; stderr: ${stderr.trim()}`);
+  }
+  return { client, pid: transport.pid ?? undefined, stderr: () => stderr, close: () => client.close() };
+}

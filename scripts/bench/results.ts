@@ -1,0 +1,105 @@
+/** The JSON a benchmark run writes (scripts/bench/last-run.json) and report.ts turns into BENCHMARKS.md. */
+import type { PathId } from './paths';
+
+export const RESULTS_VERSION = 1;
+
+export interface Machine {
+  nproc: number;
+  cpuModel: string;
+  node: string;
+  platform: string;
+  kernel: string;
+  /** 1-minute load average when the run started: other work on the machine skews every number. */
+  loadAvg1: number;
+}
+
+export interface LatencyResult {
+  calls: number;
+  p50Ms: number;
+  p99Ms: number;
+  meanMs: number;
+}
+
+export interface ThroughputResult {
+  calls: number;
+  inFlight: number;
+  callsPerS: number;
+  failed: number;
+}
+
+export interface PayloadResult {
+  bytes: number;
+  reps: number;
+  /** Median wall time of one call, ms. */
+  medianMs: number;
+  /** bytes / median time, MiB/s. */
+  mibPerS: number;
+}
+
+export interface ColdStartResult {
+  spawns: number;
+  /** Spawn (or, for in-process paths, transport creation) → `initialize` answered; median ms. */
+  initializeMs: number;
+  /** Spawn → first `tools/list` answered; median ms. */
+  toolsListMs: number;
+  initializeSamplesMs: number[];
+}
+
+export interface MemoryResult {
+  callsAtFirst: number;
+  rssAtFirstKiB: number;
+  callsAtLast: number;
+  rssAtLastKiB: number;
+  /** VmHWM over the echo calls. */
+  peakDuringCallsKiB: number;
+  /** VmHWM over the payload phase only (reset before it), 1 MiB and 8 MiB results. */
+  peakDuringPayloadKiB: number;
+  /** False when the kernel refused to reset VmHWM: the payload peak is then the lifetime peak. */
+  payloadPeakIsolated: boolean;
+}
+
+export interface RenewalResult {
+  durationS: number;
+  renewalEveryS: number;
+  renewals: number;
+  calls: number;
+  failed: number;
+  inFlight: number;
+  callsPerS: number;
+  /** A few failure messages, for diagnosis. */
+  failures: string[];
+}
+
+/** One measurement section; `error` instead of numbers when it could not run (the run goes on). */
+export type Section<T> = T | { error: string };
+
+export interface PathResult {
+  id: PathId;
+  name: string;
+  description: string;
+  viaProcess: boolean;
+  coldStart?: Section<ColdStartResult>;
+  /** Keyed by upstream: 'everything', 'demo'. */
+  latency: Record<string, Section<LatencyResult>>;
+  throughput: Record<string, Section<ThroughputResult>>;
+  /** Keyed by '1MiB', '8MiB' (demo server `payload`). */
+  payload?: Section<Record<string, PayloadResult>>;
+  memory?: Section<MemoryResult>;
+  /** Bridge process CPU over the sequential echo calls. */
+  cpuMsPer1000Calls?: number;
+  renewal?: Section<RenewalResult>;
+}
+
+export interface BenchResults {
+  version: typeof RESULTS_VERSION;
+  mode: 'quick' | 'full';
+  command: string;
+  startedAt: string;
+  durationS: number;
+  machine: Machine;
+  paths: PathResult[];
+}
+
+export function isError<T>(section: Section<T> | undefined): section is { error: string } {
+  return typeof section === 'object' && section !== null && 'error' in section && typeof (section as { error: unknown }).error === 'string';
+}

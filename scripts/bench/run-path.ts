@@ -1,0 +1,137 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { BenchUpstream } from './fixture-protocol';
+import type { Fixtures } from './fixtures-client';
+import { coldStart, echoCall, latencySummary, load, payloads, sequential } from './measure';
+import { PAYLOAD_SIZES, type Counts } from './options';
+import { openSession, PATHS, type PathId, type PathSession } from './paths';
+import { resetPeak, sampleProcess } from './proc-stats';
+import type { LatencyResult, MemoryResult, PathResult, RenewalResult, Section, ThroughputResult } from './results';
+import { round } from './stats';
+
+type Progress = (message: string) => void;
+
+/** Runs one measurement; a failure becomes `{ error }` in the results and the run goes on. */
+async function section<T>(name: string, progress: Progress, run: () => Promise<T>): Promise<Section<T>> {
+  try {
+    return await run();
+  } catch (err) {
+    progress(`  ${name} failed: ${(err as Error).message}`);
+    return { error: (err as Error).message };
+  }
+}
+
+async function withSession<T>(open: () => Promise<PathSession>, use: (session: PathSession) => Promise<T>): Promise<T> {
+  const session = await open();
+  try {
+    return await use(session);
+  } catch (err) {
+    const stderr = session.stderr().trim();
+    throw new Error(stderr ? `${(err as Error).message}; stderr: ${stderr.slice(-500)}` : (err as Error).message);
+  } finally {
+    await session.close();
+  }
+}
+
+/** Latency (sequential) and throughput (concurrent) of echo on one upstream. */
+async function echoOnly(session: PathSession, upstream: string, counts: Counts): Promise<{ latency: LatencyResult; throughput: ThroughputResult }> {
+  const call = echoCall(session.client, upstream);
+  await sequential(call, counts.warmup);
+  const latency = latencySummary(await sequential(call, counts.sequential));
+  const { failures: _failures, ...throughput } = await load(call, { inFlight: counts.inFlight, total: counts.concurrent });
+  return { latency, throughput };
+}
+
+interface DemoRun {
+  latency: LatencyResult;
+  throughput: ThroughputResult;
+  payload: Section<PathResult['payload']>;
+  memory?: MemoryResult;
+  cpuMsPer1000Calls?: number;
+}
+
+/**
+ * The demo-server session: echo latency and throughput, then 1 and 8 MiB payloads, sampling the bridge process's
+ * RSS after the warm-up and after `totalCalls` calls, its CPU over the sequential calls, and its peak during payloads.
+ */
+async function demoRun(session: PathSession, counts: Counts, progress: Progress): Promise<DemoRun> {
+  const { pid } = session;
+  const call = echoCall(session.client, 'demo');
+  await sequential(call, counts.warmup);
+  const first = pid ? sampleProcess(pid) : undefined;
+  const samples = await sequential(call, counts.sequential);
+  const afterSequential = pid ? sampleProcess(pid) : undefined;
+  const remaining = Math.max(0, counts.totalCalls - counts.warmup - counts.sequential);
+  const { failures: _failures, ...throughput } = await load(call, { inFlight: counts.inFlight, total: remaining });
+  const last = pid ? sampleProcess(pid) : undefined;
+  const isolated = pid ? resetPeak(pid) : false;
+  const payload = await section('payload', progress, () => payloads(session.client, PAYLOAD_SIZES, counts.payloadReps));
+  const afterPayload = pid ? sampleProcess(pid) : undefined;
+  const run: DemoRun = { latency: latencySummary(samples), throughput, payload };
+  if (first && afterSequential && last && afterPayload) {
+    run.cpuMsPer1000Calls = round(((afterSequential.cpuMs - first.cpuMs) / counts.sequential) * 1000, 1);
+    run.memory = {
+      callsAtFirst: counts.warmup,
+      rssAtFirstKiB: first.rssKiB,
+      callsAtLast: counts.warmup + counts.sequential + throughput.calls,
+      rssAtLastKiB: last.rssKiB,
+      peakDuringCallsKiB: last.peakKiB,
+      peakDuringPayloadKiB: afterPayload.peakKiB,
+      payloadPeakIsolated: isolated,
+    };
+  }
+  return run;
+}
+
+/** Path 3 under tbot renewing every few seconds: every renewal means a new app certificate and a pool rotation. */
+async function renewalRun(session: PathSession, fixtures: Fixtures, counts: Counts): Promise<RenewalResult> {
+  const call = echoCall(session.client, 'demo');
+  let done = false;
+  let renewals = 0;
+  const renewer = (async () => {
+    while (!done) {
+      await sleep(counts.renewalEverySeconds * 1000);
+      if (done) break;
+      await fixtures.renew();
+      renewals++;
+    }
+  })();
+  const deadline = Date.now() + counts.renewalSeconds * 1000;
+  const outcome = await load(call, { inFlight: counts.inFlight, until: () => Date.now() >= deadline });
+  done = true;
+  await renewer;
+  return { durationS: counts.renewalSeconds, renewalEveryS: counts.renewalEverySeconds, renewals, ...outcome };
+}
+
+export async function runPath(id: PathId, fixtures: Fixtures, counts: Counts, progress: Progress): Promise<PathResult> {
+  const spec = PATHS[id];
+  const { everything, demo } = fixtures.info.upstreams;
+  const open = (upstream: BenchUpstream) => () => openSession(id, fixtures.info, upstream);
+  const result: PathResult = { ...spec, latency: {}, throughput: {} };
+
+  progress(`path ${id} (${spec.name}): cold start`);
+  result.coldStart = await section('cold start', progress, () => coldStart(open(demo), counts.coldStarts));
+
+  progress(`path ${id} (${spec.name}): echo on server-everything`);
+  const echo = await section('server-everything', progress, () => withSession(open(everything), (s) => echoOnly(s, 'everything', counts)));
+  result.latency.everything = 'error' in echo ? echo : echo.latency;
+  result.throughput.everything = 'error' in echo ? echo : echo.throughput;
+  await fixtures.clearRecorder();
+
+  progress(`path ${id} (${spec.name}): echo, memory and payloads on the demo server`);
+  const run = await section('demo server', progress, () => withSession(open(demo), (s) => demoRun(s, counts, progress)));
+  if ('error' in run) {
+    result.latency.demo = result.throughput.demo = result.payload = run;
+  } else {
+    Object.assign(result, { payload: run.payload, memory: run.memory, cpuMsPer1000Calls: run.cpuMsPer1000Calls });
+    result.latency.demo = run.latency;
+    result.throughput.demo = run.throughput;
+  }
+  await fixtures.clearRecorder();
+
+  if (id === 3) {
+    progress(`path ${id} (${spec.name}): under renewal every ${counts.renewalEverySeconds} s`);
+    result.renewal = await section('renewal', progress, () => withSession(open(demo), (s) => renewalRun(s, fixtures, counts)));
+    await fixtures.clearRecorder();
+  }
+  return result;
+}

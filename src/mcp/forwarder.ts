@@ -1,0 +1,213 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BridgeError, asBridgeError, toJsonRpcError } from '../errors/catalogue';
+import type { Logger } from '../log/logger';
+import type { Upstream } from '../upstream/types';
+import { HttpChannel, headerValue, isEventStream, refusalOf, statusError, type OpenResponse } from './http-channel';
+import { classify, errorResponse, isResponseTo, type JsonRpcId, type JsonRpcMessage } from './jsonrpc';
+import type { ServerMessages } from './server-messages';
+import type { McpSession, Replay } from './session';
+import { readSse } from './sse';
+
+/** How often a response stream that carried event ids is resumed before giving up on it. */
+const MAX_RESUMES = 3;
+const DEFAULT_RESUME_DELAY_MS = 500;
+
+/** How one POST's answer stream ended when it did not contain the response. */
+interface StreamEnd {
+  lastEventId?: string;
+  retryMs?: number;
+  sawServerRequest: boolean;
+  error?: unknown;
+}
+
+type Attempt =
+  | { done: true; answer: JsonRpcMessage; sessionId?: string }
+  | { done: false; retry: true }
+  | { done: false; fail: BridgeError };
+
+/**
+ * Sends one client message upstream and brings back its answer, applying the recovery rules: a refusal fresh
+ * credentials can fix is retried once after upstream.recover(); a request the connection failed to send is resent
+ * once; a lost session is re-established (shared between concurrent requests) and the request retried; a response
+ * stream that carried event ids is resumed with Last-Event-ID. Anything else becomes one JSON-RPC error.
+ */
+export class Forwarder {
+  constructor(
+    private readonly upstream: Upstream,
+    private readonly channel: HttpChannel,
+    private readonly session: McpSession,
+    private readonly serverMessages: ServerMessages,
+    private readonly logger: Logger,
+  ) {}
+
+  /** The replay hook the session uses to re-initialise: plain sends, no session recovery of its own. */
+  readonly replay: Replay = async (message) => {
+    const c = classify(message);
+    const result = await this.attempt(message, JSON.stringify(message), c.kind === 'request' ? c.id : undefined, { renewed: true, recovered: true, resent: false });
+    if (result.done) return { response: result.answer, sessionId: result.sessionId };
+    if ('fail' in result) throw result.fail;
+    throw new BridgeError('SESSION_LOST', 'The replayed message could not be delivered.');
+  };
+
+  /** Forwards a request; resolves with its response or an error response, never rejects. */
+  async request(id: JsonRpcId, message: JsonRpcMessage, body: string): Promise<{ answer: JsonRpcMessage; sessionId?: string }> {
+    const fail = (err: unknown) => ({ answer: errorResponse(id, toJsonRpcError(err)) });
+    try {
+      await this.upstream.ready();
+      const used = { renewed: false, recovered: false, resent: false };
+      for (;;) {
+        await this.session.beforeSend(this.replay);
+        const result = await this.attempt(message, body, id, used);
+        if (result.done) return { answer: result.answer, sessionId: result.sessionId };
+        if ('fail' in result) return fail(result.fail);
+      }
+    } catch (err) {
+      return fail(err);
+    }
+  }
+
+  /** Forwards a notification or a response to a server request; failures are logged (there is no one to answer). */
+  async oneWay(message: JsonRpcMessage, body: string, what: string): Promise<boolean> {
+    try {
+      await this.upstream.ready();
+      const used = { renewed: false, recovered: false, resent: false };
+      for (;;) {
+        await this.session.beforeSend(this.replay);
+        const result = await this.attempt(message, body, undefined, used);
+        if (result.done) return true;
+        if ('fail' in result) throw result.fail;
+      }
+    } catch (err) {
+      this.logger.warn(`could not deliver ${what} upstream`, { error: asBridgeError(err).message });
+      return false;
+    }
+  }
+
+  /** One POST (plus resumptions of its stream). `used` tracks which one-time retries are spent. */
+  private async attempt(
+    message: JsonRpcMessage,
+    body: string,
+    id: JsonRpcId | undefined,
+    used: { renewed: boolean; recovered: boolean; resent: boolean },
+  ): Promise<Attempt> {
+    const exchange = await this.channel.post(body);
+    if (!exchange.ok) {
+      const { failure } = exchange;
+      if (failure.tls && !used.recovered) {
+        used.recovered = true;
+        if (await this.upstream.recover({ kind: 'tls', error: failure.error })) return { done: false, retry: true };
+      }
+      if (!failure.sent && !failure.tls && !used.resent) {
+        used.resent = true;
+        this.logger.debug('request not sent; retrying on a new connection', { error: failure.error.detail });
+        return { done: false, retry: true };
+      }
+      return { done: false, fail: failure.error };
+    }
+    const res = exchange.response;
+    const sessionId = headerValue(res.headers, 'mcp-session-id');
+    if (res.status >= 200 && res.status < 300) {
+      if (id === undefined || res.status === 202) {
+        res.body.dump().catch(() => undefined);
+        return id === undefined
+          ? { done: true, answer: message }
+          : { done: false, fail: statusError(res.status, 'accepted without an answer', this.channel.url) };
+      }
+      return this.answerFrom(res, id, sessionId);
+    }
+    const text = await res.body.text().catch(() => '');
+    if (this.session.isSessionGone(res.status, text, res.sentSessionId) && !used.renewed) {
+      used.renewed = true;
+      await this.session.reestablish(res.sentSessionId, this.replay);
+      return { done: false, retry: true };
+    }
+    const refusal = refusalOf(res, text);
+    if (refusal && !used.recovered) {
+      used.recovered = true;
+      if (await this.upstream.recover(refusal)) return { done: false, retry: true };
+    }
+    const passthrough = id === undefined ? undefined : jsonRpcErrorFor(text, id);
+    if (passthrough) return { done: true, answer: passthrough };
+    return { done: false, fail: statusError(res.status, text, this.channel.url) };
+  }
+
+  private async answerFrom(res: OpenResponse, id: JsonRpcId, sessionId: string | undefined): Promise<Attempt> {
+    if (!isEventStream(res.headers)) {
+      const text = await res.body.text().catch((err: unknown) => {
+        throw new BridgeError('MAY_HAVE_RUN', `The answer from ${this.channel.url.host} was cut off: ${String(err)}`);
+      });
+      const answer = await this.pickResponse(parseMessages(text), id);
+      return answer ? { done: true, answer, sessionId } : { done: false, fail: statusError(res.status, `no response to the request in: ${text}`, this.channel.url) };
+    }
+    let end = await this.readStream(res.body, id);
+    for (let resumes = 0; !('answer' in end) && end.lastEventId !== undefined && resumes < MAX_RESUMES; resumes++) {
+      await sleep(end.retryMs ?? DEFAULT_RESUME_DELAY_MS);
+      this.logger.debug('resuming a response stream', { attempt: resumes + 1 });
+      const exchange = await this.channel.get(end.lastEventId);
+      if (!exchange.ok) continue;
+      const resumed = exchange.response;
+      if (resumed.status !== 200 || !isEventStream(resumed.headers)) {
+        await resumed.body.dump().catch(() => undefined);
+        continue;
+      }
+      const next = await this.readStream(resumed.body, id);
+      end = 'answer' in next ? next : { ...next, lastEventId: next.lastEventId ?? end.lastEventId, sawServerRequest: next.sawServerRequest || end.sawServerRequest };
+    }
+    if ('answer' in end) return { done: true, answer: end.answer, sessionId };
+    return { done: false, fail: this.streamEndError(end) };
+  }
+
+  private streamEndError(end: StreamEnd): BridgeError {
+    const host = this.channel.url.host;
+    // Teleport ends a response stream when the server sends a request inside it: that is what a clean end means there.
+    if (end.sawServerRequest || (!end.error && !this.upstream.carriesServerRequests)) {
+      return new BridgeError('SERVER_REQUEST_UNSUPPORTED', `The answer stream from ${host} ended before the response, after the server sent a request to the client.`);
+    }
+    const why = end.error ? `: ${end.error instanceof Error ? end.error.message : String(end.error)}` : '';
+    return new BridgeError('MAY_HAVE_RUN', `The answer stream from ${host} ended before the response${why}.`);
+  }
+
+  /** Reads an SSE answer, delivering everything but the response to stdout as it arrives. */
+  private async readStream(body: AsyncIterable<Buffer>, id: JsonRpcId): Promise<{ answer: JsonRpcMessage } | StreamEnd> {
+    const end: StreamEnd = { sawServerRequest: false };
+    try {
+      for await (const event of readSse(body, { onRetry: (ms) => (end.retryMs = ms) })) {
+        if (event.id !== undefined) end.lastEventId = event.id;
+        if (!this.serverMessages.firstSighting(event.id) || event.data === '') continue;
+        for (const message of parseMessages(event.data)) {
+          if (isResponseTo(message, id)) return { answer: message };
+          if (await this.serverMessages.deliver(message)) end.sawServerRequest = true;
+        }
+      }
+    } catch (err) {
+      end.error = err;
+    }
+    return end;
+  }
+
+  private async pickResponse(messages: JsonRpcMessage[], id: JsonRpcId): Promise<JsonRpcMessage | undefined> {
+    let answer: JsonRpcMessage | undefined;
+    for (const message of messages) {
+      if (!answer && isResponseTo(message, id)) answer = message;
+      else await this.serverMessages.deliver(message);
+    }
+    return answer;
+  }
+}
+
+/** JSON-RPC messages in a body or event (one object, or an array from older servers); unparsable text yields none. */
+function parseMessages(text: string): JsonRpcMessage[] {
+  try {
+    const value = JSON.parse(text) as unknown;
+    const list = Array.isArray(value) ? value : [value];
+    return list.filter((m): m is JsonRpcMessage => typeof m === 'object' && m !== null);
+  } catch {
+    return [];
+  }
+}
+
+/** An error body that is a JSON-RPC error for this request (e.g. Teleport's RBAC denial) passes through unchanged. */
+function jsonRpcErrorFor(text: string, id: JsonRpcId): JsonRpcMessage | undefined {
+  const [message] = parseMessages(text);
+  return message && isResponseTo(message, id) && 'error' in message ? message : undefined;
+}

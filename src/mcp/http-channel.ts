@@ -1,0 +1,96 @@
+import type { Dispatcher } from 'undici';
+import { BridgeError } from '../errors/catalogue';
+import { sanitize } from '../log/logger';
+import type { Upstream, UpstreamFailure } from '../upstream/types';
+import { classifyTransportError, type TransportFailure } from './transport-errors';
+import type { McpSession } from './session';
+
+export type ResponseHeaders = Record<string, string | string[] | undefined>;
+
+/** An HTTP answer with its body still unread (the caller must consume or discard it). */
+export interface OpenResponse {
+  status: number;
+  headers: ResponseHeaders;
+  body: Dispatcher.ResponseData['body'];
+  /** The session id the request carried, to tell a lost session from a renewed one. */
+  sentSessionId?: string;
+}
+
+export type Exchange = { ok: true; response: OpenResponse } | { ok: false; failure: TransportFailure };
+
+const EXCERPT_CHARS = 200;
+
+export function headerValue(headers: ResponseHeaders, name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+export function isEventStream(headers: ResponseHeaders): boolean {
+  return /^text\/event-stream/i.test(headerValue(headers, 'content-type') ?? '');
+}
+
+/** A short, single-line, secret-free excerpt of an error body for messages and logs. */
+export function bodyExcerpt(body: string): string {
+  const flat = sanitize(body).replace(/\s+/g, ' ').trim();
+  return flat.length > EXCERPT_CHARS ? flat.slice(0, EXCERPT_CHARS) + '…' : flat;
+}
+
+export function statusError(status: number, body: string, url: URL): BridgeError {
+  const excerpt = bodyExcerpt(body);
+  return new BridgeError('UPSTREAM_STATUS', `${url.host} answered HTTP ${status}${excerpt ? `: ${excerpt}` : ''}.`, { data: { status } });
+}
+
+/** What recover() needs to know about a refusal, if fresh credentials could fix it. */
+export function refusalOf(response: { status: number; headers: ResponseHeaders }, body: string): UpstreamFailure | undefined {
+  return response.status === 403 ? { kind: 'status', status: 403, body, headers: response.headers } : undefined;
+}
+
+/**
+ * The HTTP side of the relay: one method per Streamable HTTP verb, each sending the protocol headers of the current
+ * session plus the -H headers. Transport failures come back classified, never thrown.
+ */
+export class HttpChannel {
+  constructor(
+    private readonly upstream: Upstream,
+    private readonly session: McpSession,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  get url(): URL {
+    return this.upstream.url;
+  }
+
+  post(body: string): Promise<Exchange> {
+    return this.send('POST', { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body);
+  }
+
+  get(lastEventId?: string): Promise<Exchange> {
+    return this.send('GET', { accept: 'text/event-stream', ...(lastEventId ? { 'last-event-id': lastEventId } : {}) });
+  }
+
+  delete(signal: AbortSignal): Promise<Exchange> {
+    return this.send('DELETE', {}, undefined, signal);
+  }
+
+  private async send(method: 'POST' | 'GET' | 'DELETE', own: Record<string, string>, body?: string, signal = this.signal): Promise<Exchange> {
+    const url = this.upstream.url;
+    const protocol = this.session.headers();
+    try {
+      const res = await this.upstream.dispatcher().request({
+        origin: url.origin,
+        path: url.pathname + url.search,
+        method,
+        headers: { ...this.upstream.headers, ...own, ...protocol },
+        body,
+        signal,
+      });
+      return {
+        ok: true,
+        response: { status: res.statusCode, headers: res.headers, body: res.body, sentSessionId: protocol['mcp-session-id'] },
+      };
+    } catch (err) {
+      if (signal.aborted) return { ok: false, failure: { error: new BridgeError('SHUTTING_DOWN', 'mcp-bridge is shutting down.'), sent: true, tls: false } };
+      return { ok: false, failure: classifyTransportError(err, url) };
+    }
+  }
+}

@@ -1,0 +1,43 @@
+import type { Writable } from 'node:stream';
+
+/**
+ * Writes one JSON-RPC message per line to stdout. Writes are chained so lines never interleave, and each waits for
+ * 'drain' when the pipe is full: callers that await it (SSE readers) stop reading upstream while the client is slow.
+ */
+export class MessageWriter {
+  private tail: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(private readonly out: Writable) {
+    // A client that closed its end of the pipe cannot be answered; writing must not crash the process.
+    out.on('error', () => {
+      this.closed = true;
+    });
+  }
+
+  write(message: unknown): Promise<void> {
+    const line = JSON.stringify(message) + '\n';
+    const next = this.tail.then(() => this.writeLine(line));
+    this.tail = next;
+    return next;
+  }
+
+  /** Resolves once everything queued so far has been handed to the pipe. */
+  flushed(): Promise<void> {
+    return this.tail;
+  }
+
+  private writeLine(line: string): Promise<void> {
+    if (this.closed || this.out.destroyed) return Promise.resolve();
+    return new Promise((resolve) => {
+      if (this.out.write(line)) return resolve();
+      const done = () => {
+        this.out.off('drain', done);
+        this.out.off('close', done);
+        resolve();
+      };
+      this.out.on('drain', done);
+      this.out.on('close', done);
+    });
+  }
+}

@@ -1,0 +1,124 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { asBridgeError } from '../errors/catalogue';
+import type { Logger } from '../log/logger';
+import { bodyExcerpt, isEventStream, type HttpChannel } from './http-channel';
+import type { JsonRpcMessage } from './jsonrpc';
+import type { ServerMessages } from './server-messages';
+import type { McpSession, Replay } from './session';
+import { readSse } from './sse';
+
+const FIRST_DELAY_MS = 250;
+const MAX_DELAY_MS = 10_000;
+
+/**
+ * The GET stream that carries server-initiated messages (logging, resource updates, roots/list requests). Kept open
+ * for the whole session: reopened with capped exponential backoff (or the server's `retry:`), resumed with
+ * Last-Event-ID when events carried ids, reopened at once when the session is renewed. 405 means the server offers none.
+ */
+export class ServerStream {
+  private running = false;
+  private stopped = false;
+  private wake = new AbortController();
+  private lastEventId?: string;
+  private generation = -1;
+
+  constructor(
+    private readonly channel: HttpChannel,
+    private readonly session: McpSession,
+    private readonly serverMessages: ServerMessages,
+    private readonly replay: Replay,
+    private readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    if (this.running || this.stopped) return;
+    this.running = true;
+    void this.run().finally(() => (this.running = false));
+  }
+
+  /** Cuts a pending back-off short (the session was just renewed). */
+  nudge(): void {
+    this.wake.abort();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.nudge();
+  }
+
+  private async pause(ms: number): Promise<void> {
+    await sleep(ms, undefined, { signal: this.wake.signal }).catch(() => undefined);
+    if (this.wake.signal.aborted) this.wake = new AbortController();
+  }
+
+  private async run(): Promise<void> {
+    let delay = FIRST_DELAY_MS;
+    let retryMs: number | undefined;
+    while (!this.stopped) {
+      if (this.generation !== this.session.generation) {
+        this.generation = this.session.generation;
+        this.lastEventId = undefined; // event ids belong to the old session
+      }
+      const exchange = await this.channel.get(this.lastEventId);
+      if (this.stopped) {
+        if (exchange.ok) exchange.response.body.destroy();
+        return;
+      }
+      if (!exchange.ok) {
+        this.logger.debug('server stream: connection failed', { error: exchange.failure.error.detail });
+      } else {
+        const res = exchange.response;
+        if (res.status === 200 && isEventStream(res.headers)) {
+          delay = FIRST_DELAY_MS;
+          retryMs = await this.consume(res.body);
+        } else {
+          const text = await res.body.text().catch(() => '');
+          if (res.status === 405) {
+            this.logger.debug('server offers no server stream (405)');
+            return;
+          }
+          if (this.session.isSessionGone(res.status, text, res.sentSessionId)) {
+            try {
+              await this.session.reestablish(res.sentSessionId, this.replay);
+              continue;
+            } catch (err) {
+              this.logger.warn('server stream: session could not be re-established', { error: asBridgeError(err).message });
+              if (this.session.failure) return;
+            }
+          } else {
+            this.logger.warn('server stream refused', { status: res.status, body: bodyExcerpt(text) });
+          }
+        }
+      }
+      await this.pause(retryMs ?? delay);
+      delay = Math.min(delay * 2, MAX_DELAY_MS);
+    }
+  }
+
+  /** Delivers events until the stream ends; returns the server's requested reconnection delay, if any. */
+  private async consume(body: AsyncIterable<Buffer> & { destroy(): void }): Promise<number | undefined> {
+    let retryMs: number | undefined;
+    const stopOnWake = () => body.destroy();
+    this.wake.signal.addEventListener('abort', stopOnWake, { once: true });
+    try {
+      for await (const event of readSse(body, { onRetry: (ms) => (retryMs = ms) })) {
+        if (event.id !== undefined) this.lastEventId = event.id;
+        if (!this.serverMessages.firstSighting(event.id) || event.data === '') continue;
+        let message: JsonRpcMessage;
+        try {
+          message = JSON.parse(event.data) as JsonRpcMessage;
+        } catch {
+          this.logger.warn('server stream: skipped an event that is not JSON');
+          continue;
+        }
+        await this.serverMessages.deliver(message);
+      }
+      this.logger.debug('server stream ended');
+    } catch (err) {
+      this.logger.debug('server stream dropped', { error: err instanceof Error ? err.message : String(err) });
+    } finally {
+      this.wake.signal.removeEventListener('abort', stopOnWake);
+    }
+    return retryMs;
+  }
+}

@@ -1,0 +1,53 @@
+import { BridgeError } from '../errors/catalogue';
+
+/** How a failed HTTP exchange should be treated: was the request possibly delivered, and is it a TLS refusal? */
+export interface TransportFailure {
+  error: BridgeError;
+  /** False when the connection failed before the request could reach the server, so resending is safe. */
+  sent: boolean;
+  /** The TLS handshake failed or the server refused our certificate: fresh credentials might fix it. */
+  tls: boolean;
+}
+
+const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'EADDRNOTAVAIL']);
+const SERVER_CERT_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_SIGNATURE_FAILURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** The most specific error code in the cause chain (undici wraps socket errors in UND_ERR_SOCKET). */
+function errorCode(err: unknown): string | undefined {
+  let generic: string | undefined;
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code !== 'string') continue;
+    if (code !== 'UND_ERR_SOCKET') return code;
+    generic = code;
+  }
+  return generic;
+}
+
+/** Classifies an error thrown by an undici request to `url` (never includes request or header contents). */
+export function classifyTransportError(err: unknown, url: URL): TransportFailure {
+  if (err instanceof BridgeError) return { error: err, sent: false, tls: false };
+  const code = errorCode(err) ?? 'unknown';
+  const where = url.host;
+  if (SERVER_CERT_CODES.has(code)) {
+    return { error: new BridgeError('TLS_VERIFY_FAILED', `The certificate of ${where} was not accepted (${code}).`, { cause: err }), sent: false, tls: true };
+  }
+  // An alert from the server during or right after the handshake: it refused our client certificate.
+  if (/^ERR_SSL_.*ALERT/.test(code) || code === 'ERR_SSL_WRONG_VERSION_NUMBER') {
+    return { error: new BridgeError('CLIENT_CERT_REJECTED', `${where} refused the TLS connection (${code}).`, { cause: err }), sent: false, tls: true };
+  }
+  if (CONNECT_CODES.has(code)) {
+    return { error: new BridgeError('UPSTREAM_UNREACHABLE', `Could not connect to ${where} (${code}).`, { cause: err }), sent: false, tls: false };
+  }
+  const reason = err instanceof Error ? err.message : String(err);
+  return { error: new BridgeError('MAY_HAVE_RUN', `The connection to ${where} failed after the request was sent (${code}: ${reason}).`, { cause: err }), sent: true, tls: false };
+}

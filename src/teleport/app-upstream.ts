@@ -1,0 +1,278 @@
+import type { Dispatcher } from 'undici';
+import { BridgeError } from '../errors/catalogue';
+import type { CredentialWatcher, Credentials } from '../identity';
+import type { Logger } from '../log/logger';
+import { RotatingPool, type TlsMaterial } from '../upstream/rotating-pool';
+import type { Upstream, UpstreamFailure } from '../upstream/types';
+import { obtainAppCert, type AppCert } from './app-cert';
+import { findMcpApp, type McpApp } from './apps';
+import { AuthClient } from './auth-client';
+import { pingProxy, type ProxyPing } from './ping';
+import { parseProxyAddress, type ProxyAddress } from './proxy-address';
+import { classifyTlsFailure } from './tls-failure';
+
+export interface TeleportUpstreamOptions {
+  /** --proxy: the Teleport web address, host[:port]. */
+  proxy: string;
+  /** The MCP app's name in Teleport. */
+  app: string;
+  /** A started watcher (current() works): tbot's identity, followed across renewals. */
+  identity: CredentialWatcher;
+  /** --ca files' PEMs: extra roots for the proxy's web certificate. */
+  extraCAs: string[];
+  /** --insecure: skip verification of the proxy's web certificate (never of the Auth Service). */
+  insecure: boolean;
+  /** -H headers, already validated. */
+  headers: Record<string, string>;
+  logger: Logger;
+}
+
+/** How long before an issued app certificate's NotAfter it is replaced (capped at a third of its lifetime). */
+const RENEW_LEAD_MS = 5 * 60_000;
+/** Retry delay after a background renewal failed while the current certificate is still valid. */
+const RENEW_RETRY_MS = 30_000;
+/** setTimeout's limit (~24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** What the App Service answers for a certificate whose app session is gone or unknown (lib/srv/app). */
+const INVALID_SESSION = /invalid session/i;
+
+/** Everything learned at start-up that stays fixed for the process. */
+interface Target {
+  ping: ProxyPing;
+  app: McpApp;
+}
+
+/**
+ * The upstream for `mcp-bridge connect <app>` through Teleport: app traffic goes to https://<proxy>/ with the app
+ * certificate (the proxy routes it by the certificate's app session). Credentials follow tbot: each new identity
+ * generation gets a new app certificate before the old one is needed, then the pool rotates (requests in flight
+ * finish on the old connections).
+ */
+export function createTeleportUpstream(options: TeleportUpstreamOptions): Upstream {
+  return new TeleportUpstream(options);
+}
+
+class TeleportUpstream implements Upstream {
+  readonly url: URL;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly carriesServerRequests = false;
+
+  private readonly proxy: ProxyAddress;
+  private readonly logger: Logger;
+  private starting: Promise<void>;
+  private startFailed = false;
+  private target?: Target;
+  private pool?: RotatingPool;
+  private cert?: AppCert;
+  private auth?: { client: AuthClient; generation: number };
+  /** The one renewal in progress; concurrent recover() calls and events share it. */
+  private renewing?: Promise<boolean>;
+  private renewTimer?: NodeJS.Timeout;
+  private cappedWarnedFor?: number;
+  private closed = false;
+  private readonly onGeneration = (creds: Credentials) => this.generationChanged(creds);
+
+  constructor(private readonly options: TeleportUpstreamOptions) {
+    this.proxy = parseProxyAddress(options.proxy);
+    this.url = new URL(`https://${this.proxy.hostPort}/`);
+    this.headers = options.headers;
+    this.logger = options.logger.child('teleport');
+    if (options.insecure) {
+      this.logger.warn(`--insecure: the certificate of ${this.proxy.hostPort} is NOT verified; anyone on the path can read and change MCP traffic. Use --ca FILE instead outside tests.`);
+    }
+    options.identity.on('generation', this.onGeneration);
+    this.starting = this.start();
+  }
+
+  /** A failed start is retried on the next call: a proxy that was down at launch must not need a restart. */
+  ready(): Promise<void> {
+    if (this.startFailed && !this.closed) {
+      this.startFailed = false;
+      this.starting = this.start();
+    }
+    return this.starting;
+  }
+
+  dispatcher(): Dispatcher {
+    if (!this.pool) throw new BridgeError('INTERNAL', 'dispatcher() called before ready() resolved.');
+    return this.pool.dispatcher();
+  }
+
+  async recover(failure: UpstreamFailure): Promise<boolean> {
+    if (!this.pool || this.closed) return false;
+    const fixable =
+      failure.kind === 'status'
+        ? failure.status === 403 && INVALID_SESSION.test(failure.body)
+        : ['client-cert-expired', 'client-cert-rejected'].includes(classifyTlsFailure(failure.error));
+    if (!fixable) return false;
+    this.logger.info('the proxy refused the app certificate; issuing a new one', {
+      reason: failure.kind === 'status' ? `HTTP ${failure.status}` : classifyTlsFailure(failure.error),
+    });
+    return this.renew('refused by the proxy', true);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.renewTimer);
+    this.options.identity.off('generation', this.onGeneration);
+    await this.starting.catch(() => undefined);
+    await this.renewing?.catch(() => undefined);
+    await Promise.all([this.pool?.close(), this.auth?.client.close()]);
+  }
+
+  private async start(): Promise<void> {
+    try {
+      const creds = this.options.identity.current();
+      // Ping and the app lookup are independent: run them together to shorten start-up.
+      const [ping, app] = await Promise.allSettled([
+        pingProxy(this.proxy, { extraCAs: this.options.extraCAs, insecure: this.options.insecure }),
+        findMcpApp(this.authFor(creds), this.options.app),
+      ]);
+      if (ping.status === 'rejected') throw ping.reason;
+      if (app.status === 'rejected') throw app.reason;
+      this.target = { ping: ping.value, app: app.value };
+      this.logger.info('found MCP app', { app: app.value.name, cluster: ping.value.clusterName, proxyVersion: ping.value.serverVersion });
+      const cert = await this.issue(creds);
+      if (this.closed) return;
+      this.install(cert);
+      // A renewal that arrived while starting was ignored: catch up.
+      if (this.options.identity.current().generation !== cert.generation) void this.renewInBackground('new identity generation', false);
+    } catch (err) {
+      this.startFailed = true;
+      throw err;
+    }
+  }
+
+  /** One Auth Service client per identity generation: a new generation must be used before the old expires. */
+  private authFor(creds: Credentials): AuthClient {
+    if (this.auth?.generation === creds.generation) return this.auth.client;
+    const previous = this.auth?.client;
+    const client = new AuthClient({
+      proxy: this.proxy,
+      clusterName: creds.identity.clusterName,
+      credentials: { certPem: creds.certPem, keyPem: creds.keyPem, hostCAPems: creds.caPems },
+      logger: this.logger,
+    });
+    this.auth = { client, generation: creds.generation };
+    void previous?.close();
+    return client;
+  }
+
+  private issue(creds: Credentials): Promise<AppCert> {
+    const target = this.target!;
+    if (creds.identity.notAfter.getTime() <= Date.now()) {
+      return Promise.reject(
+        new BridgeError('IDENTITY_EXPIRED', `The identity of ${creds.identity.username} expired at ${creds.identity.notAfter.toISOString()}; no app certificate can be issued until tbot renews it.`),
+      );
+    }
+    return obtainAppCert({
+      auth: this.authFor(creds),
+      credentials: creds,
+      app: target.app,
+      clusterName: target.ping.clusterName,
+      signatureAlgorithmSuite: target.ping.signatureAlgorithmSuite,
+      logger: this.logger,
+    });
+  }
+
+  private material(cert: AppCert): TlsMaterial {
+    return {
+      cert: cert.certPem,
+      key: cert.keyPem,
+      ca: this.options.extraCAs,
+      servername: this.proxy.servername,
+      rejectUnauthorized: !this.options.insecure,
+      ALPNProtocols: ['http/1.1'],
+    };
+  }
+
+  private install(cert: AppCert): void {
+    this.cert = cert;
+    if (this.pool) this.pool.rotate(this.material(cert));
+    else this.pool = new RotatingPool(this.url.origin, this.material(cert));
+    this.scheduleRenewal(cert);
+  }
+
+  /**
+   * Gets a new app certificate and rotates the pool; resolves true when one was installed. Without `force` only a
+   * new identity generation is worth a certificate; with it (proxy refusal, NotAfter ahead) the current generation
+   * is reissued too. Callers share one renewal; a generation that lands during it is picked up before it resolves.
+   */
+  private renew(reason: string, force: boolean): Promise<boolean> {
+    if (this.renewing) {
+      const joined = this.renewing;
+      return force ? joined.then((installed) => installed || this.renew(reason, true)) : joined;
+    }
+    const run = async (): Promise<boolean> => {
+      let installed = false;
+      for (;;) {
+        const creds = this.options.identity.current();
+        const current = this.cert!;
+        // tbot's application output is the app certificate itself: only a new generation replaces it.
+        if (creds.generation === current.generation && (installed || !force || current.origin === 'identity')) return installed;
+        this.logger.debug('renewing the app certificate', { reason, generation: creds.generation });
+        const cert = await this.issue(creds);
+        if (this.closed) return installed;
+        this.install(cert);
+        installed = true;
+      }
+    };
+    const renewing = run().finally(() => {
+      if (this.renewing === renewing) this.renewing = undefined;
+    });
+    this.renewing = renewing;
+    return renewing;
+  }
+
+  /** Renewals nobody waits for: failures are logged and retried while the current certificate lasts. */
+  private async renewInBackground(reason: string, force: boolean): Promise<void> {
+    try {
+      await this.renew(reason, force);
+    } catch (err) {
+      if (this.closed) return;
+      const left = (this.cert?.notAfter.getTime() ?? 0) - Date.now();
+      this.logger.warn(`could not renew the app certificate (${reason}); the current one stays in use`, {
+        error: err instanceof Error ? err.message : String(err),
+        validForMs: Math.max(0, left),
+      });
+      if (left > RENEW_RETRY_MS) this.arm(RENEW_RETRY_MS, () => void this.renewInBackground(reason, force));
+    }
+  }
+
+  private generationChanged(creds: Credentials): void {
+    if (this.closed || !this.cert) return; // before start completes: start() catches up itself
+    this.logger.info('new identity generation; renewing the app certificate ahead of need', { generation: creds.generation });
+    void this.renewInBackground('new identity generation', false);
+  }
+
+  private arm(delayMs: number, fn: () => void): void {
+    clearTimeout(this.renewTimer);
+    this.renewTimer = setTimeout(fn, Math.min(Math.max(delayMs, 0), MAX_TIMER_MS));
+    this.renewTimer.unref(); // renewal alone is no reason to keep the process alive
+  }
+
+  /**
+   * Issued certificates are replaced ahead of their NotAfter. One capped at the identity's NotAfter cannot be
+   * extended until tbot renews the identity: then say so, once, and let the next generation do the renewal.
+   */
+  private scheduleRenewal(cert: AppCert): void {
+    clearTimeout(this.renewTimer);
+    if (cert.origin === 'identity') return;
+    const lifetime = cert.notAfter.getTime() - Date.now();
+    const lead = Math.min(RENEW_LEAD_MS, Math.max(lifetime, 0) / 3);
+    this.arm(lifetime - lead, () => {
+      const identity = this.options.identity.current();
+      if (identity.generation === cert.generation && cert.notAfter.getTime() >= identity.identity.notAfter.getTime() - 1000) {
+        if (this.cappedWarnedFor !== cert.generation) {
+          this.cappedWarnedFor = cert.generation;
+          this.logger.warn(
+            `the app certificate for "${this.target!.app.name}" ends with the identity at ${cert.notAfter.toISOString()} and tbot has not renewed the identity; requests will fail after that until tbot writes a new one (it is picked up without a restart).`,
+          );
+        }
+        return;
+      }
+      void this.renewInBackground('app certificate about to expire', true);
+    });
+  }
+}

@@ -1,0 +1,93 @@
+import { connect as connectTcp, type Socket } from 'node:net';
+import { connect as connectTls, rootCertificates, type TLSSocket } from 'node:tls';
+
+export interface DialTarget {
+  host: string;
+  port: number;
+}
+
+/** What one TLS dial to the Teleport Proxy presents and trusts. */
+export interface TlsDialOptions {
+  target: DialTarget;
+  /** SNI; undefined sends none (IP literals). The server certificate is checked against this name, else the host. */
+  servername: string | undefined;
+  /** ALPN protocols in preference order (Teleport's router reads the first). */
+  alpn: string[];
+  /** Client certificate and key (PEM); absent for server-auth-only TLS (ping). */
+  cert?: string;
+  key?: string;
+  /** Trusted CAs (PEM) added to the system roots, or replacing them with `replaceRoots` (the Host CA for auth). */
+  ca?: string[];
+  replaceRoots?: boolean;
+  /** False only behind --insecure. */
+  rejectUnauthorized: boolean;
+  /** Bound on TCP connect plus handshake. */
+  timeoutMs: number;
+}
+
+/** A dial failure; `code` lets tls-failure.ts classify it like any Node socket error. */
+export class DialError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'DialError';
+  }
+}
+
+function trustedCAs(options: TlsDialOptions): string[] | undefined {
+  if (!options.ca?.length) return undefined; // Node's default: the system roots
+  return options.replaceRoots ? options.ca : [...rootCertificates, ...options.ca];
+}
+
+/**
+ * Opens the byte stream under TLS. Kept separate so an HTTP CONNECT proxy (HTTPS_PROXY) or the websocket
+ * connection upgrade (L7 load balancers) can slot in here without touching the TLS layer.
+ */
+function openTransport(target: DialTarget): Socket {
+  return connectTcp({ host: target.host, port: target.port });
+}
+
+/**
+ * Dials TLS and resolves once the handshake (including server verification) is complete, so nothing is written to
+ * a server that failed verification. The bound covers connect and handshake only, never later traffic.
+ */
+export function dialTls(options: TlsDialOptions): Promise<TLSSocket> {
+  return new Promise((resolve, reject) => {
+    const transport = openTransport(options.target);
+    const socket = connectTls({
+      socket: process.env.DIRECT ? undefined : transport, port: options.target.port,
+      host: options.target.host,
+      servername: options.servername,
+      ALPNProtocols: options.alpn,
+      cert: options.cert,
+      key: options.key,
+      ca: trustedCAs(options),
+      rejectUnauthorized: options.rejectUnauthorized,
+    });
+    const where = `${options.target.host}:${options.target.port}`;
+    const timer = setTimeout(() => fail(new DialError(`TLS dial to ${where} timed out after ${options.timeoutMs} ms`, 'ETIMEDOUT')), options.timeoutMs);
+    const cleanup = () => {
+      clearTimeout(timer);
+      socket.off('error', fail);
+      transport.off('error', fail);
+      socket.off('secureConnect', done);
+    };
+    function fail(err: Error) {
+      cleanup();
+      socket.on('error', () => undefined); // late errors from the torn-down pair are already reported
+      socket.destroy();
+      transport.destroy();
+      reject(err);
+    }
+    function done() {
+      cleanup();
+      resolve(socket);
+    }
+    socket.once('secureConnect', done);
+    socket.on('error', fail);
+    transport.on('error', fail);
+  });
+}
