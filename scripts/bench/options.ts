@@ -20,9 +20,9 @@ export interface Counts {
 export const FULL: Counts = {
   coldStarts: 9,
   warmup: 100,
-  sequential: 2000,
+  sequential: 1000,
   inFlight: 64,
-  concurrent: 3000,
+  concurrent: 2000,
   totalCalls: 10_000,
   payloadReps: 5,
   renewalSeconds: 20,

@@ -46,6 +46,8 @@ export interface PathSession {
 }
 
 const STDERR_KEPT = 4096;
+/** A path that cannot initialize is reported as failed after this long, not after the SDK's 60 s default. */
+const INITIALIZE_TIMEOUT_MS = 20_000;
 
 function stdioTransport(path: PathId, fixtures: FixtureInfo, upstream: BenchUpstream): StdioClientTransport {
   // Each child starts with `node <script>` (no npx, no shell), so start-up compares the programs, not launchers.
@@ -82,7 +84,7 @@ export async function openSession(path: PathId, fixtures: FixtureInfo, upstream:
   if (!PATHS[path].viaProcess) {
     const { transport, agent } = httpTransport(path, fixtures, upstream);
     try {
-      await client.connect(transport);
+      await client.connect(transport, { timeout: INITIALIZE_TIMEOUT_MS });
     } catch (err) {
       await agent.close();
       throw err;
@@ -101,7 +103,7 @@ export async function openSession(path: PathId, fixtures: FixtureInfo, upstream:
   let stderr = '';
   transport.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_KEPT)));
   try {
-    await client.connect(transport);
+    await client.connect(transport, { timeout: INITIALIZE_TIMEOUT_MS });
   } catch (err) {
     await client.close().catch(() => undefined);
     throw new Error(`${PATHS[path].name} did not initialize: ${(err as Error).message}; stderr: ${stderr.trim()}`);

@@ -21,7 +21,14 @@ export interface BridgeClientOptions {
   caFile: string;
   /** Receives mcp-bridge's stderr (info level). */
   logFile: string;
+  /** Aborts start-up (Ctrl-C while connecting). */
+  signal: AbortSignal;
+  /** mcp-bridge went away before close() was called (it crashed or exited on its own). */
+  onUnexpectedExit(app: string, logFile: string): void;
 }
+
+/** mcp-bridge answers initialize once it found the app and holds an app certificate: seconds at most, locally. */
+const INITIALIZE_TIMEOUT_MS = 20_000;
 
 export interface BridgeClient {
   readonly app: string;
@@ -37,12 +44,36 @@ export async function connectThroughBridge(options: BridgeClientOptions): Promis
   const stderr = openSync(options.logFile, 'a', 0o600);
   const client = new Client({ name: 'mcp-bridge-demo', version: '1.0.0' });
   try {
-    await client.connect(new StdioClientTransport({ command: BRIDGE_BIN, args, stderr }));
+    await client.connect(new StdioClientTransport({ command: BRIDGE_BIN, args, stderr }), { timeout: INITIALIZE_TIMEOUT_MS, signal: options.signal });
   } catch (err) {
     await client.close();
     throw new Error(`mcp-bridge connect ${options.app} failed to start (see ${options.logFile}): ${(err as Error).message}`, { cause: err });
   } finally {
     closeSync(stderr); // the child holds its own copy
   }
-  return { app: options.app, logFile: options.logFile, client, close: () => client.close() };
+  let closing = false;
+  client.onclose = () => {
+    if (!closing) options.onUnexpectedExit(options.app, options.logFile);
+  };
+  return {
+    app: options.app,
+    logFile: options.logFile,
+    client,
+    close: () => {
+      closing = true;
+      return client.close();
+    },
+  };
+}
+
+/** Starts one bridge per options entry in parallel; if any fails, the others are closed before the error is thrown. */
+export async function connectAll(list: BridgeClientOptions[]): Promise<BridgeClient[]> {
+  const results = await Promise.allSettled(list.map(connectThroughBridge));
+  const started = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    await Promise.allSettled(started.map((b) => b.close()));
+    throw failed.reason;
+  }
+  return started;
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { startTestCluster, type AppSpec, type RoleSpec, type TestCluster } from '../../fixtures/cluster';
-import { startTbot, type Tbot } from '../../fixtures/tbot';
+import { createTbot, type RenewalSummary, type Tbot } from '../../fixtures/tbot';
 import { findFreePort, startDemoServer, startServerEverything, type DemoServer, type ServerEverything } from '../../fixtures/upstreams';
 
 /**
@@ -13,13 +13,19 @@ export const BOT = { name: 'demo-agent', roles: ['mcp-demo'] };
 /** The app whose server verifies Teleport's JWT and answers `whoami`, and the reference server used for `echo`. */
 export const APPS = { whoami: 'demo', echo: 'everything' } as const;
 
-/** tbot's default TTL is three renewal intervals (1 h / 20 min); the demo keeps that ratio at its faster pace. */
-const TTL_PER_RENEWAL = 3;
+/**
+ * Certificate lifetime: tbot's ratio of three renewal intervals (1 h / 20 min), plus Teleport's one-minute NotBefore
+ * backdate, so mcp-bridge's "tbot has stopped renewing" warning (a third of the lifetime left) stays quiet while
+ * tbot renews every few seconds.
+ */
+const ttlMs = (renewEveryMs: number) => 3 * renewEveryMs + 60_000;
 
 export interface DemoEnvironmentOptions {
   /** Where tbot writes (created 0700) and where the cluster puts its public CA file. */
   tmpDir: string;
   renewEveryMs: number;
+  /** Every generation tbot writes, the first one included. */
+  onRenewal(summary: RenewalSummary): void;
 }
 
 export interface DemoEnvironment {
@@ -75,7 +81,7 @@ export async function startDemoEnvironment(options: DemoEnvironmentOptions): Pro
     cluster.control.attachUpstream(demoServer);
 
     const identityDir = join(options.tmpDir, 'tbot');
-    const tbot = await startTbot({
+    const tbot = createTbot({
       outDir: identityDir,
       service: 'identity',
       clusterName: CLUSTER_NAME,
@@ -85,9 +91,11 @@ export async function startDemoEnvironment(options: DemoEnvironmentOptions): Pro
       bot: BOT,
       allowReissue: true,
       renewIntervalMs: options.renewEveryMs,
-      ttlMs: options.renewEveryMs * TTL_PER_RENEWAL,
+      ttlMs: ttlMs(options.renewEveryMs),
     });
+    tbot.on('renewed', options.onRenewal);
     stops.push(() => tbot.stop());
+    await tbot.start();
     cluster.control.attachTbot(tbot);
     return { cluster, tbot, identityDir, close: () => stopAll(stops.splice(0)) };
   } catch (err) {

@@ -42,6 +42,10 @@ export const CATALOGUE = {
     'The identity certificate has expired.',
     'tbot is not renewing: check that tbot is running and can reach the cluster (its logs say why), then retry; mcp-bridge picks up the renewed files by itself.',
   ),
+  IDENTITY_STALE: entry(
+    'tbot has not renewed the identity files on schedule (they are older than its renewal interval allows, or the certificate is close to expiry).',
+    'Check that tbot is running and can reach the cluster (its logs say why renewals fail); mcp-bridge picks up renewed files by itself.',
+  ),
   IDENTITY_NOT_YET_VALID: entry(
     'The identity certificate is not valid yet.',
     "Check this machine's clock (NTP).",

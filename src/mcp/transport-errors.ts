@@ -33,6 +33,12 @@ function errorCode(err: unknown): string | undefined {
   return generic;
 }
 
+/** Bytes the failed connection had received, when undici reports its socket (it does for UND_ERR_SOCKET). */
+function bytesReadOf(err: unknown): number | undefined {
+  const socket = (err as { socket?: { bytesRead?: unknown } } | undefined)?.socket;
+  return typeof socket?.bytesRead === 'number' ? socket.bytesRead : undefined;
+}
+
 /** Classifies an error thrown by an undici request to `url` (never includes request or header contents). */
 export function classifyTransportError(err: unknown, url: URL): TransportFailure {
   if (err instanceof BridgeError) return { error: err, sent: false, tls: false };
@@ -47,6 +53,19 @@ export function classifyTransportError(err: unknown, url: URL): TransportFailure
   }
   if (CONNECT_CODES.has(code)) {
     return { error: new BridgeError('UPSTREAM_UNREACHABLE', `Could not connect to ${where} (${code}).`, { cause: err }), sent: false, tls: false };
+  }
+  if (url.protocol === 'https:' && bytesReadOf(err) === 0) {
+    // With TLS 1.3 the server checks our certificate after our handshake completes and may just close the
+    // connection (Node does, without an alert): a fresh connection closed before a single byte looks exactly so.
+    return {
+      error: new BridgeError(
+        'CLIENT_CERT_REJECTED',
+        `${where} closed the new TLS connection before answering: it most likely refused or required a client certificate (had it crashed instead, the request may have run).`,
+        { cause: err },
+      ),
+      sent: true,
+      tls: true,
+    };
   }
   const reason = err instanceof Error ? err.message : String(err);
   return { error: new BridgeError('MAY_HAVE_RUN', `The connection to ${where} failed after the request was sent (${code}: ${reason}).`, { cause: err }), sent: true, tls: false };

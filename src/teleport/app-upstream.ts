@@ -6,7 +6,7 @@ import { RotatingPool, type TlsMaterial } from '../upstream/rotating-pool';
 import type { Upstream, UpstreamFailure } from '../upstream/types';
 import { obtainAppCert, type AppCert } from './app-cert';
 import { findMcpApp, type McpApp } from './apps';
-import { AuthClient } from './auth-client';
+import { authClientForIdentity, type AuthClient } from './auth-client';
 import { pingProxy, type ProxyPing } from './ping';
 import { parseProxyAddress, type ProxyAddress } from './proxy-address';
 import { classifyTlsFailure } from './tls-failure';
@@ -148,12 +148,7 @@ class TeleportUpstream implements Upstream {
   private authFor(creds: Credentials): AuthClient {
     if (this.auth?.generation === creds.generation) return this.auth.client;
     const previous = this.auth?.client;
-    const client = new AuthClient({
-      proxy: this.proxy,
-      clusterName: creds.identity.clusterName,
-      credentials: { certPem: creds.certPem, keyPem: creds.keyPem, hostCAPems: creds.caPems },
-      logger: this.logger,
-    });
+    const client = authClientForIdentity(this.proxy, creds, this.logger);
     this.auth = { client, generation: creds.generation };
     void previous?.close();
     return client;
@@ -189,6 +184,7 @@ class TeleportUpstream implements Upstream {
 
   private install(cert: AppCert): void {
     this.cert = cert;
+    this.logger.info('app certificate in use', { origin: cert.origin, generation: cert.generation, notAfter: cert.notAfter.toISOString() });
     if (this.pool) this.pool.rotate(this.material(cert));
     else this.pool = new RotatingPool(this.url.origin, this.material(cert));
     this.scheduleRenewal(cert);

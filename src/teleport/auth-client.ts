@@ -1,6 +1,7 @@
 import { connect as connectHttp2, constants as h2, type ClientHttp2Session } from 'node:http2';
 import { BridgeError } from '../errors/catalogue';
 import type { Logger } from '../log/logger';
+import type { Credentials } from '../identity';
 import { dialTls } from './dialer';
 import { encodeGrpcFrame, GrpcCode, GrpcFrameDecoder, grpcStatusOf, type GrpcStatus } from './grpc-frame';
 import { DEFAULT_CONNECT_TIMEOUT_MS } from './ping';
@@ -218,4 +219,24 @@ export class AuthClient {
       stream.end(body);
     });
   }
+}
+
+/**
+ * An Auth Service client for an identity. Without a Host CA there is nothing to verify the Auth Service with, so
+ * that is refused here rather than falling back to the system roots.
+ */
+export function authClientForIdentity(proxy: ProxyAddress, creds: Credentials, logger: Logger, timeoutMs?: number): AuthClient {
+  if (!creds.caPems.length) {
+    throw new BridgeError(
+      'AUTH_UNREACHABLE',
+      `${creds.files.join(', ')} hold no Host CA to verify the Auth Service with; with --cert/--key also pass the cluster's teleport-host-ca.crt with --ca.`,
+    );
+  }
+  return new AuthClient({
+    proxy,
+    clusterName: creds.identity.clusterName,
+    credentials: { certPem: creds.certPem, keyPem: creds.keyPem, hostCAPems: creds.caPems },
+    logger,
+    timeoutMs,
+  });
 }

@@ -1,5 +1,6 @@
 import { connect as connectTcp, type Socket } from 'node:net';
-import { connect as connectTls, rootCertificates, type TLSSocket } from 'node:tls';
+import { connect as connectTls, type TLSSocket } from 'node:tls';
+import { trustedCAs } from '../tls/trust';
 
 export interface DialTarget {
   host: string;
@@ -37,11 +38,6 @@ export class DialError extends Error {
   }
 }
 
-function trustedCAs(options: TlsDialOptions): string[] | undefined {
-  if (!options.ca?.length) return undefined; // Node's default: the system roots
-  return options.replaceRoots ? options.ca : [...rootCertificates, ...options.ca];
-}
-
 /**
  * Opens the byte stream under TLS. Kept separate so an HTTP CONNECT proxy (HTTPS_PROXY) or the websocket
  * connection upgrade (L7 load balancers) can slot in here without touching the TLS layer.
@@ -58,13 +54,13 @@ export function dialTls(options: TlsDialOptions): Promise<TLSSocket> {
   return new Promise((resolve, reject) => {
     const transport = openTransport(options.target);
     const socket = connectTls({
-      socket: process.env.DIRECT ? undefined : transport, port: options.target.port,
+      socket: transport,
       host: options.target.host,
       servername: options.servername,
       ALPNProtocols: options.alpn,
       cert: options.cert,
       key: options.key,
-      ca: trustedCAs(options),
+      ca: trustedCAs(options.ca, options.replaceRoots),
       rejectUnauthorized: options.rejectUnauthorized,
     });
     const where = `${options.target.host}:${options.target.port}`;

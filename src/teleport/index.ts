@@ -2,6 +2,6 @@
 export { createTeleportUpstream, type TeleportUpstreamOptions } from './app-upstream';
 export { pingProxy, DEFAULT_CONNECT_TIMEOUT_MS, type ProxyPing, type WebTrust } from './ping';
 export { parseProxyAddress, type ProxyAddress } from './proxy-address';
-export { AuthClient, type AuthClientOptions, type AuthCredentials } from './auth-client';
+export { AuthClient, authClientForIdentity, type AuthClientOptions, type AuthCredentials } from './auth-client';
 export { findMcpApp, listMcpApps, transportOfUri, type McpApp, type McpTransport } from './apps';
 export { obtainAppCert, routesToApp, type AppCert } from './app-cert';

@@ -1,4 +1,4 @@
-import { Client, type Dispatcher } from 'undici';
+import { request, type IncomingMessage } from 'node:http';
 import { BridgeError } from '../errors/catalogue';
 import { dialTls } from './dialer';
 import type { ProxyAddress } from './proxy-address';
@@ -38,15 +38,18 @@ export function webDialError(proxy: ProxyAddress, err: unknown): BridgeError {
   return new BridgeError('PROXY_UNREACHABLE', `Could not connect to the Teleport Proxy ${proxy.hostPort} (${failureCode(err)}).`, { cause: err });
 }
 
-async function readBody(body: Dispatcher.ResponseData['body']): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_PING_BODY) throw new Error('response larger than 1 MiB');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+function readBody(res: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    res.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_PING_BODY) res.destroy(new Error('response larger than 1 MiB'));
+      else chunks.push(chunk);
+    });
+    res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    res.on('error', reject);
+  });
 }
 
 /** Teleport answers errors as {"error":{"message":"..."}}. */
@@ -97,21 +100,26 @@ export async function pingProxy(proxy: ProxyAddress, trust: WebTrust, timeoutMs 
   }).catch((err: unknown) => {
     throw webDialError(proxy, err);
   });
-  // undici over the socket dialed above, so every dial goes through dialer.ts (proxies slot in there).
-  const client = new Client(`https://${proxy.hostPort}`, { connect: (_options, callback) => callback(null, socket) });
-  const { status, body } = await client
-    .request({
-      method: 'GET',
-      path: '/webapi/ping',
-      headers: { accept: 'application/json' },
-      headersTimeout: Math.max(1, deadline - Date.now()),
-      bodyTimeout: Math.max(1, deadline - Date.now()),
-    })
-    .then(async (res) => ({ status: res.statusCode, body: await readBody(res.body) }))
+  const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+    // No `agent`: with createConnection alone Node uses the socket dialed above (agent:false would dial anew).
+    const req = request(
+      {
+        method: 'GET',
+        path: '/webapi/ping',
+        headers: { host: proxy.hostPort, accept: 'application/json', connection: 'close' },
+        createConnection: () => socket,
+        timeout: Math.max(1, deadline - Date.now()),
+      },
+      (res) => readBody(res).then((text) => resolve({ status: res.statusCode ?? 0, body: text }), reject),
+    );
+    req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
+    req.on('error', reject);
+    req.end();
+  })
     .catch((err: unknown) => {
       throw new BridgeError('PROXY_UNREACHABLE', `GET https://${proxy.hostPort}/webapi/ping failed (${failureCode(err)}).`, { cause: err });
     })
-    .finally(() => client.destroy());
+    .finally(() => socket.destroy());
   if (status !== 200) {
     const message = errorMessage(body);
     throw new BridgeError('PROXY_ERROR', `GET https://${proxy.hostPort}/webapi/ping answered ${status}${message ? `: ${message}` : ''}.`);

@@ -1,5 +1,5 @@
-import { rootCertificates } from 'node:tls';
 import { Pool, type Dispatcher, type buildConnector } from 'undici';
+import { trustedCAs } from '../tls/trust';
 
 /** TLS material for one generation of connections. */
 export interface TlsMaterial {
@@ -17,11 +17,6 @@ export interface TlsMaterial {
   ALPNProtocols?: string[];
   /** A custom dialer (e.g. through an HTTP CONNECT proxy); when absent undici dials TCP+TLS itself. */
   connect?: buildConnector.connector;
-}
-
-function trustedCAs(material: TlsMaterial): string[] | undefined {
-  if (!material.ca?.length) return undefined; // undefined = Node's default (system) roots
-  return material.replaceRoots ? material.ca : [...rootCertificates, ...material.ca];
 }
 
 /**
@@ -45,7 +40,7 @@ export class RotatingPool {
       ({
         cert: material.cert,
         key: material.key,
-        ca: trustedCAs(material),
+        ca: trustedCAs(material.ca, material.replaceRoots),
         servername: material.servername,
         rejectUnauthorized: material.rejectUnauthorized,
         ALPNProtocols: material.ALPNProtocols,

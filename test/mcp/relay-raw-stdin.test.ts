@@ -79,7 +79,7 @@ test('a batch is split into single requests and answered as one array', async ()
     ]),
   );
   const messages = await bridge.until((all) => all.some(Array.isArray));
-  const batch = messages.find(Array.isArray);
+  const batch = messages.find(Array.isArray)!;
   expect(batch.map((m: any) => m.id)).toEqual(['b1', 'b2', null]);
   expect(batch[0].result.content[0].text).toBe('Echo: first');
   expect(batch[2].error.code).toBe(-32600);

@@ -1,0 +1,165 @@
+/**
+ * Writes BENCHMARKS.md from one run's JSON results. Run alone to regenerate the report without re-measuring:
+ * `npx tsx scripts/bench/report.ts [scripts/bench/last-run.json] [BENCHMARKS.md]`. The hand-written analysis
+ * (profiles, proposals) lives in scripts/bench/analysis.md and is copied in verbatim.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { isError, RESULTS_VERSION, type BenchResults, type PathResult, type Section } from './results';
+import { checkTargets } from './targets';
+
+const ANALYSIS_FILE = join(__dirname, 'analysis.md');
+const UPSTREAM_TITLES: Record<string, string> = { demo: 'demo server', everything: 'server-everything' };
+
+type Cell = string | number | undefined;
+
+function table(header: string[], rows: Cell[][]): string {
+  const line = (cells: Cell[]) => `| ${cells.map((c) => (c === undefined ? '—' : String(c))).join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+const ok = <T>(section: Section<T> | undefined): T | undefined => (section === undefined || isError(section) ? undefined : section);
+const errorOf = (section: Section<unknown> | undefined): string | undefined => (isError(section) ? section.error : undefined);
+const ratio = (value: number | undefined, base: number | undefined) =>
+  value === undefined || base === undefined || base === 0 ? undefined : `${(value / base).toFixed(2)}×`;
+const mib = (kib: number | undefined) => (kib === undefined ? undefined : (kib / 1024).toFixed(1));
+const label = (p: PathResult) => `(${p.id}) ${p.name}`;
+
+function latencySection(results: BenchResults, upstream: string): string {
+  const base = results.paths.find((p) => p.id === 1);
+  const baseLatency = ok(base?.latency[upstream]);
+  const baseThroughput = ok(base?.throughput[upstream]);
+  const rows = results.paths.map((p) => {
+    const l = ok(p.latency[upstream]);
+    const t = ok(p.throughput[upstream]);
+    return [label(p), l?.p50Ms, l?.p99Ms, ratio(l?.p50Ms, baseLatency?.p50Ms), t?.callsPerS, ratio(t?.callsPerS, baseThroughput?.callsPerS), t?.failed, errorOf(p.latency[upstream])];
+  });
+  const calls = ok(results.paths.map((p) => p.latency[upstream]).find((l) => ok(l)))?.calls;
+  return [
+    `### Echo on ${UPSTREAM_TITLES[upstream]} (${calls ?? '?'} sequential calls; calls/s with ${ok(base?.throughput[upstream])?.inFlight ?? 64} in flight)`,
+    '',
+    table(['path', 'p50 ms', 'p99 ms', 'p50 ÷ (1)', 'calls/s', 'calls/s ÷ (1)', 'failed', 'error'], rows),
+  ].join('\n');
+}
+
+function payloadSection(results: BenchResults): string {
+  const base = ok(results.paths.find((p) => p.id === 2)?.payload);
+  const rows = results.paths.map((p) => {
+    const payload = ok(p.payload);
+    return [
+      label(p),
+      payload?.['1MiB']?.mibPerS,
+      payload?.['8MiB']?.mibPerS,
+      payload?.['8MiB']?.medianMs,
+      ratio(payload?.['8MiB']?.mibPerS, base?.['8MiB']?.mibPerS),
+      errorOf(p.payload),
+    ];
+  });
+  return ['### Large results (demo server `payload`, median of the reps)', '', table(['path', '1 MiB MiB/s', '8 MiB MiB/s', '8 MiB ms', '8 MiB ÷ (2)', 'error'], rows)].join('\n');
+}
+
+function coldStartSection(results: BenchResults): string {
+  const base = ok(results.paths.find((p) => p.id === 4)?.coldStart);
+  const rows = results.paths.map((p) => {
+    const c = ok(p.coldStart);
+    return [label(p), c?.spawns, c?.initializeMs, c?.toolsListMs, ratio(c?.initializeMs, base?.initializeMs), errorOf(p.coldStart)];
+  });
+  return [
+    '### Cold start (median; stdio paths: spawn → answer; (1), (2): new transport → answer)',
+    '',
+    table(['path', 'spawns', '→ initialize ms', '→ tools/list ms', 'initialize ÷ (4)', 'error'], rows),
+  ].join('\n');
+}
+
+function processSection(results: BenchResults): string {
+  const rows = results.paths
+    .filter((p) => p.viaProcess)
+    .map((p) => {
+      const m = ok(p.memory);
+      return [
+        label(p),
+        m ? `${mib(m.rssAtFirstKiB)} @ ${m.callsAtFirst}` : undefined,
+        m ? `${mib(m.rssAtLastKiB)} @ ${m.callsAtLast}` : undefined,
+        mib(m?.peakDuringCallsKiB),
+        m ? `${mib(m.peakDuringPayloadKiB)}${m.payloadPeakIsolated ? '' : ' (lifetime)'}` : undefined,
+        p.cpuMsPer1000Calls,
+        errorOf(p.memory),
+      ];
+    });
+  return [
+    '### The bridge process (RSS from /proc VmRSS/VmHWM, MiB; CPU = utime + stime)',
+    '',
+    table(['path', 'RSS after warm-up', 'RSS after all calls', 'peak during calls', 'peak during 1+8 MiB relay', 'CPU ms / 1000 calls', 'error'], rows),
+  ].join('\n');
+}
+
+function renewalSection(results: BenchResults): string | undefined {
+  const path3 = results.paths.find((p) => p.id === 3);
+  if (!path3?.renewal) return undefined;
+  const r = ok(path3.renewal);
+  const baseline = ok(path3.throughput.demo)?.callsPerS;
+  const rows = [[label(path3), r?.durationS, r?.renewals, r?.calls, r?.failed, r?.callsPerS, ratio(r?.callsPerS, baseline), errorOf(path3.renewal) ?? r?.failures.join('; ')]];
+  return [
+    `### Under credential renewal every ${r?.renewalEveryS ?? 2} s (demo server, ${r?.inFlight ?? 64} in flight)`,
+    '',
+    table(['path', 'seconds', 'renewals', 'calls', 'failed', 'calls/s', 'calls/s ÷ without renewal', 'failures'], rows),
+  ].join('\n');
+}
+
+export function renderReport(results: BenchResults, resultsFile: string): string {
+  if (results.version !== RESULTS_VERSION) throw new Error(`results version ${results.version}, this report reads ${RESULTS_VERSION}`);
+  const m = results.machine;
+  const targets = checkTargets(results);
+  const analysis = existsSync(ANALYSIS_FILE) ? readFileSync(ANALYSIS_FILE, 'utf8').trim() : undefined;
+  return [
+    '# mcp-bridge benchmarks',
+    '',
+    `<!-- Generated by scripts/bench/report.ts from ${resultsFile}; edit scripts/bench/analysis.md for the analysis. -->`,
+    '',
+    'Every number below comes from **one run**: compare paths by the ratios, not with numbers from another machine.',
+    `Machine: ${m.nproc} CPUs (\`nproc\`), ${m.cpuModel}, Node ${m.node}, ${m.platform}, Linux ${m.kernel}; 1-min load ${m.loadAvg1} at start.`,
+    `Run: ${results.mode} mode, ${results.startedAt}, ${results.durationS} s. Command (after \`node scripts/build.mjs\`):`,
+    '',
+    '```sh',
+    results.command,
+    '```',
+    '',
+    'The same SDK `Client` drives every path against the same upstreams (server-everything and the demo server):',
+    '',
+    ...results.paths.map((p) => `${p.id}. **${p.name}**: ${p.description}`),
+    '',
+    '## Targets',
+    '',
+    table(['target', 'measured', 'verdict'], targets.map((t) => [t.target, t.measured, t.verdict])),
+    '',
+    '## Results',
+    '',
+    latencySection(results, 'demo'),
+    '',
+    latencySection(results, 'everything'),
+    '',
+    payloadSection(results),
+    '',
+    coldStartSection(results),
+    '',
+    processSection(results),
+    '',
+    ...(renewalSection(results) ? [renewalSection(results)!, ''] : []),
+    ...(analysis ? ['## Analysis', '', analysis, ''] : []),
+  ].join('\n');
+}
+
+export async function writeReport(results: BenchResults, file: string, resultsFile: string): Promise<void> {
+  await writeFile(file, renderReport(results, resultsFile));
+}
+
+if (require.main === module) {
+  const repoRoot = join(__dirname, '../..');
+  const [input = join(__dirname, 'last-run.json'), output = join(repoRoot, 'BENCHMARKS.md')] = process.argv.slice(2);
+  const results = JSON.parse(readFileSync(input, 'utf8')) as BenchResults;
+  writeReport(results, output, relative(dirname(output), input)).catch((err: Error) => {
+    process.stderr.write(`report failed: ${err.message}\n`);
+    process.exitCode = 1;
+  });
+}

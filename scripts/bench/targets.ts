@@ -1,0 +1,92 @@
+/** The performance targets of issue 7, judged from one run's results (never from numbers of different runs). */
+import { isError, type BenchResults, type PathResult, type Section } from './results';
+
+export type Verdict = 'met' | 'NOT met' | 'n/a';
+
+export interface TargetCheck {
+  target: string;
+  measured: string;
+  verdict: Verdict;
+}
+
+/** 80 MB, decimal, in KiB as /proc reports it. */
+const PEAK_RSS_LIMIT_KIB = 80e6 / 1024;
+/** "No growth": RSS after all calls at most 10 % above RSS after the warm-up. */
+const RSS_GROWTH_LIMIT = 0.1;
+
+const ok = <T>(section: Section<T> | undefined): T | undefined => (section === undefined || isError(section) ? undefined : section);
+
+function judge(target: string, values: Array<number | undefined>, measure: (...v: number[]) => { measured: string; met: boolean }): TargetCheck {
+  if (values.some((v) => v === undefined || Number.isNaN(v))) return { target, measured: 'not measured', verdict: 'n/a' };
+  const { measured, met } = measure(...(values as number[]));
+  return { target, measured, verdict: met ? 'met' : 'NOT met' };
+}
+
+const ms = (v: number) => `${v.toFixed(3)} ms`;
+const mib = (kib: number) => `${(kib / 1024).toFixed(1)} MiB`;
+
+export function checkTargets(results: BenchResults): TargetCheck[] {
+  const path = (id: number): PathResult | undefined => results.paths.find((p) => p.id === id);
+  const latency = (id: number, upstream: string) => ok(path(id)?.latency[upstream]);
+  const checks: TargetCheck[] = [];
+
+  for (const upstream of ['demo', 'everything']) {
+    checks.push(
+      judge(`Added p50 of (3) over (2) ≤ 0.3 ms [${upstream}]`, [latency(3, upstream)?.p50Ms, latency(2, upstream)?.p50Ms], (p3, p2) => ({
+        measured: `${ms(p3 - p2)} (${ms(p3)} vs ${ms(p2)})`,
+        met: p3 - p2 <= 0.3,
+      })),
+    );
+    for (const peer of [5, 6]) {
+      const l4 = latency(4, upstream);
+      const lp = latency(peer, upstream);
+      checks.push(
+        judge(`(4) faster than (${peer}) at p50 and p99 [${upstream}]`, [l4?.p50Ms, l4?.p99Ms, lp?.p50Ms, lp?.p99Ms], (a50, a99, b50, b99) => ({
+          measured: `p50 ${ms(a50)} vs ${ms(b50)}, p99 ${ms(a99)} vs ${ms(b99)}`,
+          met: a50 < b50 && a99 < b99,
+        })),
+      );
+    }
+  }
+
+  const big = (id: number) => ok(path(id)?.payload)?.['8MiB']?.mibPerS;
+  checks.push(
+    judge('8 MiB result through (3) ≥ 80 % of (2)', [big(3), big(2)], (t3, t2) => ({
+      measured: `${((100 * t3) / t2).toFixed(0)} % (${t3} vs ${t2} MiB/s)`,
+      met: t3 >= 0.8 * t2,
+    })),
+  );
+
+  const cold = (id: number) => ok(path(id)?.coldStart)?.initializeMs;
+  checks.push(
+    judge('Cold start of (3) to initialize ≤ 250 ms and below (5)', [cold(3), cold(5)], (c3, c5) => ({
+      measured: `${c3} ms vs ${c5} ms`,
+      met: c3 <= 250 && c3 < c5,
+    })),
+  );
+
+  for (const id of [3, 4]) {
+    const memory = ok(path(id)?.memory);
+    checks.push(
+      judge(`Peak RSS of (${id}) ≤ 80 MB during the 8 MiB relay`, [memory?.peakDuringPayloadKiB], (peak) => ({
+        measured: mib(peak),
+        met: peak <= PEAK_RSS_LIMIT_KIB,
+      })),
+    );
+    checks.push(
+      judge(`No RSS growth in (${id}) over ${memory?.callsAtLast ?? '?'} calls (≤ 10 %)`, [memory?.rssAtFirstKiB, memory?.rssAtLastKiB], (first, last) => ({
+        measured: `${mib(first)} after ${memory!.callsAtFirst} → ${mib(last)} after ${memory!.callsAtLast}`,
+        met: last <= first * (1 + RSS_GROWTH_LIMIT),
+      })),
+    );
+  }
+
+  const renewal = ok(path(3)?.renewal);
+  checks.push(
+    judge('Zero failed calls under renewal every 2 s (3)', [renewal?.failed, renewal?.calls], (failed, calls) => ({
+      measured: `${failed} failed of ${calls} (${renewal!.renewals} renewals)`,
+      met: failed === 0 && calls > 0,
+    })),
+  );
+  return checks;
+}

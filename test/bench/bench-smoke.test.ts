@@ -1,0 +1,99 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { renderReport } from '../../scripts/bench/report';
+import { isError, type BenchResults, type PathResult, type Section } from '../../scripts/bench/results';
+
+const REPO_ROOT = join(__dirname, '../..');
+
+/** Runs the benchmark CLI as a real child process (under tsx, as documented) and resolves with its exit code. */
+function runBench(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/index.ts', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ code, stderr }));
+  });
+}
+
+function measured<T>(section: Section<T> | undefined, what: string): T {
+  if (section === undefined) throw new Error(`${what}: not measured`);
+  if (isError(section)) throw new Error(`${what}: ${section.error}`);
+  return section;
+}
+
+describe('benchmark quick mode', () => {
+  let dir: string;
+  let results: BenchResults;
+  const path = (id: number): PathResult => results.paths.find((p) => p.id === id)!;
+
+  beforeAll(async () => {
+    if (!existsSync(join(REPO_ROOT, 'dist/mcp-bridge.js'))) throw new Error('dist/mcp-bridge.js is missing: run `node scripts/build.mjs` first');
+    dir = await mkdtemp(join(tmpdir(), 'bench-smoke-'));
+    const out = join(dir, 'results.json');
+    const run = await runBench(['--quick', '--paths', '1,3,4', '--out', out]);
+    if (run.code !== 0) throw new Error(`bench exited ${run.code}:\n${run.stderr}`);
+    results = JSON.parse(await readFile(out, 'utf8')) as BenchResults;
+  }, 180_000);
+
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('records the machine, the mode and the command it ran', () => {
+    expect(results.mode).toBe('quick');
+    expect(results.machine.nproc).toBeGreaterThan(0);
+    expect(results.machine.node).toBe(process.version);
+    expect(results.command).toBe('npx tsx scripts/bench/index.ts --quick --paths 1,3,4 --out ' + join(dir, 'results.json'));
+    expect(results.paths.map((p) => p.id)).toEqual([1, 3, 4]);
+  });
+
+  it.each([1, 3, 4])('measures echo latency, throughput, payloads and cold start on path %i', (id) => {
+    const p = path(id);
+    for (const upstream of ['demo', 'everything']) {
+      const latency = measured(p.latency[upstream], `path ${id} latency ${upstream}`);
+      expect(latency.calls).toBe(20);
+      expect(latency.p50Ms).toBeGreaterThan(0);
+      expect(latency.p99Ms).toBeGreaterThanOrEqual(latency.p50Ms);
+      const throughput = measured(p.throughput[upstream], `path ${id} throughput ${upstream}`);
+      expect(throughput).toMatchObject({ inFlight: 64, failed: 0 });
+      expect(throughput.callsPerS).toBeGreaterThan(0);
+    }
+    const payload = measured(p.payload, `path ${id} payload`);
+    expect(payload['8MiB']).toMatchObject({ bytes: 8 * 1024 * 1024, reps: 1 });
+    expect(payload['1MiB'].mibPerS).toBeGreaterThan(0);
+    const cold = measured(p.coldStart, `path ${id} cold start`);
+    expect(cold.initializeSamplesMs).toHaveLength(2);
+    expect(cold.toolsListMs).toBeGreaterThanOrEqual(cold.initializeMs);
+  });
+
+  it('samples memory and CPU of the bridge process, and only where there is one', () => {
+    expect(path(1).memory).toBeUndefined();
+    for (const id of [3, 4]) {
+      const memory = measured(path(id).memory, `path ${id} memory`);
+      expect(memory.callsAtLast).toBeGreaterThan(memory.callsAtFirst);
+      expect(memory.rssAtFirstKiB).toBeGreaterThan(0);
+      expect(memory.peakDuringPayloadKiB).toBeGreaterThan(0);
+      expect(path(id).cpuMsPer1000Calls).toBeGreaterThanOrEqual(0);
+    }
+  });
+
+  it('runs the Teleport path under tbot renewals and counts its calls and failures', () => {
+    const renewal = measured(path(3).renewal, 'path 3 renewal');
+    expect(renewal.renewals).toBeGreaterThanOrEqual(1);
+    expect(renewal.calls).toBeGreaterThan(0);
+    expect(typeof renewal.failed).toBe('number');
+    expect(path(4).renewal).toBeUndefined();
+  });
+
+  it('renders BENCHMARKS.md from the results, with targets judged and missing paths marked n/a', () => {
+    const report = renderReport(results, 'results.json');
+    expect(report).toContain('```sh\n' + results.command + '\n```');
+    expect(report).toContain(`${results.machine.nproc} CPUs`);
+    expect(report).toMatch(/\| \(3\) mcp-bridge-teleport \| [\d.]+ \| [\d.]+ \|/);
+    // path 2 was not run, so the (3)-over-(2) target cannot be judged
+    expect(report).toMatch(/Added p50 of \(3\) over \(2\) ≤ 0\.3 ms \[demo\] \| not measured \| n\/a \|/);
+    expect(report).toMatch(/Zero failed calls under renewal every 2 s \(3\) \| \d+ failed of \d+/);
+  });
+});

@@ -1,0 +1,128 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createLogger } from '../../src/log/logger';
+import { createTeleportUpstream } from '../../src/teleport/app-upstream';
+import type { Upstream } from '../../src/upstream/types';
+import type { Tbot } from '../../fixtures/tbot';
+import type { CredentialWatcher } from '../../src/identity';
+import { mcpApp, startHarness, type Harness } from './harness';
+
+/** A minimal MCP endpoint: answers each JSON-RPC request with its params; method "slow" waits for release(). */
+let mcp: Server;
+let held: (() => void)[] = [];
+let h: Harness;
+let bot: { tbot: Tbot; watcher: CredentialWatcher };
+
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await sleep(10);
+}
+
+beforeAll(async () => {
+  mcp = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c));
+    req.on('end', () => {
+      const msg = JSON.parse(body) as { id: number; method: string; params?: unknown };
+      const answer = () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id: msg.id, result: { echo: msg.params ?? null } }));
+      if (msg.method === 'slow') held.push(answer);
+      else answer();
+    });
+  });
+  await new Promise<void>((resolve) => mcp.listen(0, '127.0.0.1', resolve));
+  const port = (mcp.address() as AddressInfo).port;
+  h = await startHarness({ apps: [mcpApp('everything', `mcp+http://127.0.0.1:${port}/mcp`)] });
+  bot = await h.bot({ name: 'agent', roles: ['mcp-all'], allowReissue: true });
+});
+
+afterAll(async () => {
+  await h.close();
+  mcp.closeAllConnections();
+  await new Promise((resolve) => mcp.close(resolve));
+});
+
+const open: Upstream[] = [];
+/** Log lines of the upstream under test: 'app certificate in use' marks each pool rotation. */
+let lines: string[] = [];
+const logger = createLogger({ level: 'info', format: 'json', sink: (line) => void lines.push(line) });
+const installs = () => lines.filter((l) => l.includes('app certificate in use')).map((l) => JSON.parse(l) as { generation: number });
+
+afterEach(async () => {
+  for (const u of open.splice(0)) await u.close();
+  lines = [];
+  h.cluster.recorder.clear();
+});
+
+function upstream(extraCAs = [h.cluster.cas.public.cert.pem]): Upstream {
+  const u = createTeleportUpstream({ proxy: h.cluster.proxyAddr, app: 'everything', identity: bot.watcher, extraCAs, insecure: false, headers: {}, logger });
+  open.push(u);
+  return u;
+}
+
+let nextId = 1;
+async function post(u: Upstream, method = 'echo'): Promise<{ status: number; text: string }> {
+  const res = await u.dispatcher().request({
+    origin: u.url.origin,
+    path: u.url.pathname,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...u.headers },
+    body: JSON.stringify({ jsonrpc: '2.0', id: nextId++, method, params: { n: nextId } }),
+  });
+  return { status: res.statusCode, text: await res.body.text() };
+}
+
+const generateCalls = () => h.cluster.recorder.rpcs.filter((r) => r.method === 'GenerateUserCerts' && r.code === 0).length;
+const sessionsUsed = () => new Set(h.cluster.recorder.appRequests.filter((r) => r.status === 200).map((r) => r.sessionId));
+
+describe('Teleport upstream', () => {
+  it('relays app traffic to https://<proxy>/ with an app certificate and declares no server→client requests', async () => {
+    const u = upstream();
+    await u.ready();
+    expect(u.url.href).toBe(`https://${h.cluster.proxyAddr}/`);
+    expect(u.carriesServerRequests).toBe(false);
+    const res = await post(u);
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.text).result.echo).toBeDefined();
+    expect(h.cluster.recorder.appRequests[0]).toMatchObject({ username: 'bot-agent', appName: 'everything', forwarded: true });
+  });
+
+  it('refuses a proxy whose web certificate is not trusted (no --ca) with TLS_VERIFY_FAILED', async () => {
+    await expect(upstream([]).ready()).rejects.toMatchObject({ tag: 'TLS_VERIFY_FAILED' });
+  });
+
+  it('rotates to a new app certificate on a new tbot generation while requests are in flight, failing none', async () => {
+    const u = upstream();
+    await u.ready();
+    const inFlight = [post(u, 'slow'), post(u, 'slow'), post(u, 'slow')];
+    await until(() => held.length === 3);
+    const first = installs()[0]!.generation;
+    await bot.tbot.renewNow();
+    await until(() => installs().some((i) => i.generation > first));
+    const after = await post(u); // the new certificate: a new app session
+    expect(after.status).toBe(200);
+    for (const answer of held.splice(0)) answer();
+    const results = await Promise.all(inFlight);
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(sessionsUsed().size).toBe(2);
+  });
+
+  it('recovers from expired app sessions with one shared reissue, then succeeds', async () => {
+    const u = upstream();
+    await u.ready();
+    h.cluster.control.expireAppSessions();
+    const refused = await post(u);
+    expect(refused).toEqual({ status: 403, text: expect.stringContaining('invalid session') });
+    const before = generateCalls();
+    const failure = { kind: 'status' as const, status: 403, body: refused.text, headers: {} };
+    await expect(Promise.all([u.recover(failure), u.recover(failure)])).resolves.toEqual([true, true]);
+    expect(generateCalls()).toBe(before + 1);
+    expect((await post(u)).status).toBe(200);
+  });
+
+  it('leaves failures that new credentials cannot fix to the caller', async () => {
+    const u = upstream();
+    await u.ready();
+    await expect(u.recover({ kind: 'status', status: 403, body: 'RBAC is enforced', headers: {} })).resolves.toBe(false);
+    await expect(u.recover({ kind: 'status', status: 502, body: 'bad gateway', headers: {} })).resolves.toBe(false);
+  });
+});
