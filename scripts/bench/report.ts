@@ -80,6 +80,7 @@ function processSection(results: BenchResults): string {
       return [
         label(p),
         m ? `${mib(m.rssAtFirstKiB)} @ ${m.callsAtFirst}` : undefined,
+        m ? `${mib(m.rssAtMidKiB)} @ ${m.callsAtMid}` : undefined,
         m ? `${mib(m.rssAtLastKiB)} @ ${m.callsAtLast}` : undefined,
         mib(m?.peakDuringCallsKiB),
         m ? `${mib(m.peakDuringPayloadKiB)}${m.payloadPeakIsolated ? '' : ' (lifetime)'}` : undefined,
@@ -90,7 +91,7 @@ function processSection(results: BenchResults): string {
   return [
     '### The bridge process (RSS from /proc VmRSS/VmHWM, MiB; CPU = utime + stime)',
     '',
-    table(['path', 'RSS after warm-up', 'RSS after all calls', 'peak during calls', 'peak during 1+8 MiB relay', 'CPU ms / 1000 calls', 'error'], rows),
+    table(['path', 'RSS after warm-up', 'RSS mid-run', 'RSS after all calls', 'peak during calls', 'peak during 1+8 MiB relay', 'CPU ms / 1000 calls', 'error'], rows),
   ].join('\n');
 }
 

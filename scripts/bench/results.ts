@@ -48,6 +48,9 @@ export interface ColdStartResult {
 export interface MemoryResult {
   callsAtFirst: number;
   rssAtFirstKiB: number;
+  /** After the first half of the concurrent calls: the plateau for that load. */
+  callsAtMid: number;
+  rssAtMidKiB: number;
   callsAtLast: number;
   rssAtLastKiB: number;
   /** VmHWM over the echo calls. */

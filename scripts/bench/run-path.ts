@@ -60,18 +60,29 @@ async function demoRun(session: PathSession, counts: Counts, progress: Progress)
   const first = pid ? sampleProcess(pid) : undefined;
   const samples = await sequential(call, counts.sequential);
   const afterSequential = pid ? sampleProcess(pid) : undefined;
-  const remaining = Math.max(0, counts.totalCalls - counts.warmup - counts.sequential);
-  const { failures: _failures, ...throughput } = await load(call, { inFlight: counts.inFlight, total: remaining });
+  // Two equal concurrent halves: RSS after the first vs after the second tells a leak from a higher plateau.
+  const half = Math.ceil(Math.max(0, counts.totalCalls - counts.warmup - counts.sequential) / 2);
+  const firstHalf = await load(call, { inFlight: counts.inFlight, total: half });
+  const mid = pid ? sampleProcess(pid) : undefined;
+  const secondHalf = await load(call, { inFlight: counts.inFlight, total: half });
   const last = pid ? sampleProcess(pid) : undefined;
+  const throughput: ThroughputResult = {
+    calls: firstHalf.calls + secondHalf.calls,
+    inFlight: counts.inFlight,
+    callsPerS: round((firstHalf.callsPerS + secondHalf.callsPerS) / 2, 1),
+    failed: firstHalf.failed + secondHalf.failed,
+  };
   const isolated = pid ? resetPeak(pid) : false;
   const payload = await section('payload', progress, () => payloads(session.client, PAYLOAD_SIZES, counts.payloadReps));
   const afterPayload = pid ? sampleProcess(pid) : undefined;
   const run: DemoRun = { latency: latencySummary(samples), throughput, payload };
-  if (first && afterSequential && last && afterPayload) {
+  if (first && afterSequential && mid && last && afterPayload) {
     run.cpuMsPer1000Calls = round(((afterSequential.cpuMs - first.cpuMs) / counts.sequential) * 1000, 1);
     run.memory = {
       callsAtFirst: counts.warmup,
       rssAtFirstKiB: first.rssKiB,
+      callsAtMid: counts.warmup + counts.sequential + firstHalf.calls,
+      rssAtMidKiB: mid.rssKiB,
       callsAtLast: counts.warmup + counts.sequential + throughput.calls,
       rssAtLastKiB: last.rssKiB,
       peakDuringCallsKiB: last.peakKiB,

@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { BridgeError } from '../errors/catalogue';
-import { DEFAULT_MAX_MESSAGE_SIZE } from '../mcp/relay';
+import { readFileSync } from 'node:fs';
 
 /** How to reach the MCP server: through the Teleport Proxy (proxy + app) or straight to a URL. */
 export interface ConnectionArgs {
@@ -8,9 +8,6 @@ export interface ConnectionArgs {
   url?: string;
   header?: string[];
   insecure: boolean;
-  autoReconnect: boolean;
-  keepClientCapabilities: boolean;
-  maxMessageSize: number;
 }
 
 export interface ConnectionSettings {
@@ -19,9 +16,6 @@ export interface ConnectionSettings {
   proxy?: string;
   headers: Record<string, string>;
   insecure: boolean;
-  autoReconnect: boolean;
-  keepClientCapabilities: boolean;
-  maxMessageSize: number;
 }
 
 /** Headers the relay manages itself: a -H value must not override them. */
@@ -38,13 +32,13 @@ const RESERVED_HEADERS = new Set([
 ]);
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
-function envFlag(name: string): boolean | undefined {
+export function envFlag(name: string): boolean | undefined {
   const v = process.env[name]?.trim().toLowerCase();
   if (v === undefined || v === '') return undefined;
   return ['1', 'true', 'yes', 'on'].includes(v);
 }
 
-/** Options shared by connect, ls, doctor and config; each has an environment equivalent for client configs. */
+/** Where to connect, shared by connect, ls, doctor and config; each has an environment equivalent for client configs. */
 export function withConnectionOptions<T>(y: Argv<T>): Argv<T & ConnectionArgs> {
   return y
     .option('proxy', {
@@ -67,21 +61,6 @@ export function withConnectionOptions<T>(y: Argv<T>): Argv<T & ConnectionArgs> {
       type: 'boolean',
       default: envFlag('MCP_BRIDGE_INSECURE') ?? false,
       describe: "Skip verifying the server's TLS certificate (testing only) [env MCP_BRIDGE_INSECURE]",
-    })
-    .option('auto-reconnect', {
-      type: 'boolean',
-      default: envFlag('MCP_BRIDGE_AUTO_RECONNECT') ?? true,
-      describe: 'Start a new session when the server lost ours (--no-auto-reconnect turns it off) [env MCP_BRIDGE_AUTO_RECONNECT]',
-    })
-    .option('keep-client-capabilities', {
-      type: 'boolean',
-      default: envFlag('MCP_BRIDGE_KEEP_CLIENT_CAPABILITIES') ?? false,
-      describe: 'Declare sampling/elicitation/roots even through Teleport, which cannot carry them today [env MCP_BRIDGE_KEEP_CLIENT_CAPABILITIES]',
-    })
-    .option('max-message-size', {
-      type: 'number',
-      default: Number(process.env.MCP_BRIDGE_MAX_MESSAGE_SIZE || DEFAULT_MAX_MESSAGE_SIZE),
-      describe: 'Largest JSON-RPC message accepted on stdin, in bytes [env MCP_BRIDGE_MAX_MESSAGE_SIZE]',
     }) as unknown as Argv<T & ConnectionArgs>;
 }
 
@@ -118,16 +97,21 @@ export function connectionFromArgs(args: ConnectionArgs): ConnectionSettings {
       throw new BridgeError('CONFIG_INVALID', `--url must be http:// or https://, not ${url.protocol}//.`);
     }
   }
-  if (!Number.isInteger(args.maxMessageSize) || args.maxMessageSize < 1024) {
-    throw new BridgeError('CONFIG_INVALID', '--max-message-size must be a whole number of bytes, at least 1024.');
-  }
   return {
     url,
     proxy: args.proxy,
     headers,
     insecure: args.insecure,
-    autoReconnect: args.autoReconnect,
-    keepClientCapabilities: args.keepClientCapabilities,
-    maxMessageSize: args.maxMessageSize,
   };
+}
+
+/** Reads --ca files (extra trust roots for the server's certificate); a missing file is a usage error naming it. */
+export function readCaFiles(files: readonly string[] | undefined): string[] {
+  return (files ?? []).map((file) => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new BridgeError('CONFIG_INVALID', `--ca ${file} could not be read (${(err as NodeJS.ErrnoException).code ?? 'error'}).`, { cause: err });
+    }
+  });
 }

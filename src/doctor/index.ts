@@ -16,7 +16,6 @@ export type { CheckId, CheckStatus } from './check';
 export type { DoctorOptions } from './context';
 export type { CheckResult, DoctorReport } from './runner';
 export { renderDoctorJson, renderDoctorText } from './render';
-export { readCaFiles } from './ca-files';
 
 const IDENTITY_AND_CLUSTER: Check[] = [identityCheck, validityCheck, renewalCheck, reissueCheck, proxyCheck, authCheck];
 const APP_STEPS: Check[] = [appCheck, appCertCheck, mcpCheck];

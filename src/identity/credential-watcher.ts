@@ -47,6 +47,8 @@ export class CredentialWatcher extends EventEmitter {
   /** A change arrived while reading: read again afterwards, since that read may have missed it. */
   private changedDuringRead = false;
   private failures = 0;
+  /** Why the first read failed, while no generation was accepted yet (startWatching). */
+  private firstReadFailure?: BridgeError;
   private failureWarned = false;
   private readonly warningsGiven = new Set<string>();
   private closed = false;
@@ -67,20 +69,40 @@ export class CredentialWatcher extends EventEmitter {
     return super.on(event, listener);
   }
 
+  /** Reads the first generation (rejecting when it is unusable) and starts watching: for one-shot commands. */
   async start(): Promise<Credentials> {
     const creds = await loadCredentials(this.source, 1);
     this.adopt(creds);
-    const fsWatcher = watch(watchTargets(this.source), { ignoreInitial: true, depth: 0 });
-    this.fsWatcher = fsWatcher;
-    fsWatcher.on('all', () => this.changed());
-    fsWatcher.on('error', (err) => this.logger.debug('file watch error; polling continues', { error: err as Error }));
-    await new Promise<void>((resolve) => fsWatcher.once('ready', () => resolve()));
-    this.pollTimer = setInterval(() => this.changed(), this.pollIntervalMs);
+    await this.watchFiles();
     return creds;
   }
 
+  /**
+   * start() for a long-running bridge: never rejects. When the first read fails (tbot has not written yet, or wrote
+   * garbage) the watcher keeps polling; acquire() retries on demand and 'generation' announces the first success.
+   */
+  async startWatching(): Promise<void> {
+    await this.readNow();
+    await this.watchFiles();
+  }
+
+  /**
+   * The current credentials, read again first when there are none yet or they have expired (tbot may have written
+   * since the last poll: a caller retrying after a failure must see that at once); rejects with why there are none.
+   */
+  async acquire(): Promise<Credentials> {
+    const stale = !this.creds || this.creds.identity.notAfter.getTime() <= Date.now();
+    if (stale && !this.closed) {
+      clearTimeout(this.readTimer);
+      this.readTimer = undefined;
+      await (this.reading ?? this.readNow());
+    }
+    return this.current();
+  }
+
+  /** Throws the first read's failure (a tagged BridgeError) until one read succeeded. */
   current(): Credentials {
-    if (!this.creds) throw new BridgeError('INTERNAL', 'CredentialWatcher.current() called before start() resolved.');
+    if (!this.creds) throw this.firstReadFailure ?? new BridgeError('INTERNAL', 'CredentialWatcher.current() called before start() resolved.');
     return this.creds;
   }
 
@@ -104,18 +126,53 @@ export class CredentialWatcher extends EventEmitter {
     clearTimeout(this.readTimer);
     this.readTimer = setTimeout(() => {
       this.readTimer = undefined;
-      this.reading = this.read().finally(() => {
-        this.reading = undefined;
-        if (this.changedDuringRead && !this.readTimer) {
-          this.changedDuringRead = false;
-          this.changed();
-        }
-      });
+      void this.readNow();
     }, delayMs);
   }
 
+  private readNow(): Promise<void> {
+    const reading = this.read().finally(() => {
+      this.reading = undefined;
+      if (this.changedDuringRead && !this.readTimer) {
+        this.changedDuringRead = false;
+        this.changed();
+      }
+    });
+    this.reading = reading;
+    return reading;
+  }
+
+  private async watchFiles(): Promise<void> {
+    if (this.closed) return;
+    const fsWatcher = watch(watchTargets(this.source), { ignoreInitial: true, depth: 0 });
+    this.fsWatcher = fsWatcher;
+    fsWatcher.on('all', () => this.changed());
+    fsWatcher.on('error', (err) => this.logger.debug('file watch error; polling continues', { error: err as Error }));
+    await new Promise<void>((resolve) => fsWatcher.once('ready', () => resolve()));
+    this.pollTimer = setInterval(() => this.changed(), this.pollIntervalMs);
+  }
+
+  /** Until one read succeeded there is nothing to keep: remember why, and let the poll timer try again. */
+  private async readFirst(): Promise<void> {
+    let creds: Credentials;
+    try {
+      creds = await loadCredentials(this.source, 1);
+    } catch (err) {
+      const failure = asBridgeError(err);
+      if (this.firstReadFailure?.message !== failure.message) this.logger.debug('identity not usable yet; still watching', { tag: failure.tag, detail: failure.detail });
+      this.firstReadFailure = failure;
+      return;
+    }
+    if (this.closed) return;
+    if (this.firstReadFailure) this.logger.info('identity files are usable now', { files: creds.files });
+    this.firstReadFailure = undefined;
+    this.adopt(creds);
+    this.emit('generation', creds);
+  }
+
   private async read(): Promise<void> {
-    const previous = this.current();
+    if (!this.creds) return this.readFirst();
+    const previous = this.creds;
     let next: Credentials;
     try {
       next = await loadCredentials(this.source, previous.generation + 1);

@@ -16,7 +16,7 @@ export interface TeleportUpstreamOptions {
   proxy: string;
   /** The MCP app's name in Teleport. */
   app: string;
-  /** A started watcher (current() works): tbot's identity, followed across renewals. */
+  /** tbot's identity, followed across renewals; after start() or startWatching() (the first read may have failed). */
   identity: CredentialWatcher;
   /** --ca files' PEMs: extra roots for the proxy's web certificate. */
   extraCAs: string[];
@@ -41,6 +41,11 @@ const INVALID_SESSION = /invalid session/i;
 interface Target {
   ping: ProxyPing;
   app: McpApp;
+}
+
+function expiredIdentity(creds: Credentials): BridgeError | undefined {
+  if (creds.identity.notAfter.getTime() > Date.now()) return undefined;
+  return new BridgeError('IDENTITY_EXPIRED', `The identity of ${creds.identity.username} expired at ${creds.identity.notAfter.toISOString()}; no app certificate can be issued until tbot renews it.`);
 }
 
 /**
@@ -123,16 +128,13 @@ class TeleportUpstream implements Upstream {
 
   private async start(): Promise<void> {
     try {
-      const creds = this.options.identity.current();
-      // Ping and the app lookup are independent: run them together to shorten start-up.
-      const [ping, app] = await Promise.allSettled([
-        pingProxy(this.proxy, { extraCAs: this.options.extraCAs, insecure: this.options.insecure }),
-        findMcpApp(this.authFor(creds), this.options.app),
-      ]);
+      // Ping and identity → app lookup are independent: run them together to shorten start-up.
+      const [ping, found] = await Promise.allSettled([pingProxy(this.proxy, { extraCAs: this.options.extraCAs, insecure: this.options.insecure }), this.findApp()]);
       if (ping.status === 'rejected') throw ping.reason;
-      if (app.status === 'rejected') throw app.reason;
-      this.target = { ping: ping.value, app: app.value };
-      this.logger.info('found MCP app', { app: app.value.name, cluster: ping.value.clusterName, proxyVersion: ping.value.serverVersion });
+      if (found.status === 'rejected') throw found.reason;
+      const { creds, app } = found.value;
+      this.target = { ping: ping.value, app };
+      this.logger.info('found MCP app', { app: app.name, cluster: ping.value.clusterName, proxyVersion: ping.value.serverVersion });
       const cert = await this.issue(creds);
       if (this.closed) return;
       this.install(cert);
@@ -142,6 +144,15 @@ class TeleportUpstream implements Upstream {
       this.startFailed = true;
       throw err;
     }
+  }
+
+  /** The identity (read again now when tbot had not written a usable one yet), then the app it may use. */
+  private async findApp(): Promise<{ creds: Credentials; app: McpApp }> {
+    const creds = await this.options.identity.acquire();
+    // An expired identity would only fail the lookup's handshake: name the real problem instead.
+    const expired = expiredIdentity(creds);
+    if (expired) throw expired;
+    return { creds, app: await findMcpApp(this.authFor(creds), this.options.app) };
   }
 
   /** One Auth Service client per identity generation: a new generation must be used before the old expires. */
@@ -156,11 +167,8 @@ class TeleportUpstream implements Upstream {
 
   private issue(creds: Credentials): Promise<AppCert> {
     const target = this.target!;
-    if (creds.identity.notAfter.getTime() <= Date.now()) {
-      return Promise.reject(
-        new BridgeError('IDENTITY_EXPIRED', `The identity of ${creds.identity.username} expired at ${creds.identity.notAfter.toISOString()}; no app certificate can be issued until tbot renews it.`),
-      );
-    }
+    const expired = expiredIdentity(creds);
+    if (expired) return Promise.reject(expired);
     return obtainAppCert({
       auth: this.authFor(creds),
       credentials: creds,

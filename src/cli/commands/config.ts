@@ -7,16 +7,18 @@ import { BridgeError } from '../../errors/catalogue';
 import type { Logger } from '../../log/logger';
 import { DEFAULT_MAX_MESSAGE_SIZE } from '../../mcp/relay';
 import { connectionFromArgs, withConnectionOptions, type ConnectionArgs } from '../connection-options';
+import { relaySettingsFromArgs, withRelayOptions, type RelayArgs } from '../relay-options';
 import { loggerFromArgs, type GlobalArgs } from '../global-options';
 import { optionalIdentitySourceFromArgs, withIdentityOptions, type IdentityArgs } from '../identity-options';
 
-type ConfigArgs = GlobalArgs & ConnectionArgs & IdentityArgs & { app: string; clientConfig?: string; format: PrintFormat };
+type ConfigArgs = GlobalArgs & ConnectionArgs & RelayArgs & IdentityArgs & { app: string; clientConfig?: string; format: PrintFormat };
 
 const CLIENT_IDS = CLIENT_WRITERS.map((w) => w.id).join('|');
 
 /** The connect settings an entry must carry; validated here so a bad flag fails now, not inside the client. */
 function serverOptions(args: ConfigArgs): BridgeServerOptions {
   const settings = connectionFromArgs(args);
+  const relay = relaySettingsFromArgs(args);
   const identity = optionalIdentitySourceFromArgs(args); // throws on -i with --cert, or --cert without --key
   if (!settings.url && !(identity && settings.proxy)) {
     throw new BridgeError('CONFIG_INVALID', 'Pass -i with the tbot identity and --proxy host:port, or --url.');
@@ -31,9 +33,9 @@ function serverOptions(args: ConfigArgs): BridgeServerOptions {
     cas: args.ca,
     headers: args.header, // only -H: a shell's MCP_BRIDGE_HEADERS is not copied into a file
     insecure: settings.insecure,
-    autoReconnect: settings.autoReconnect ? undefined : false,
-    keepClientCapabilities: settings.keepClientCapabilities ? true : undefined,
-    maxMessageSize: settings.maxMessageSize === DEFAULT_MAX_MESSAGE_SIZE ? undefined : settings.maxMessageSize,
+    autoReconnect: relay.autoReconnect ? undefined : false,
+    keepClientCapabilities: relay.keepClientCapabilities ? true : undefined,
+    maxMessageSize: relay.maxMessageSize === DEFAULT_MAX_MESSAGE_SIZE ? undefined : relay.maxMessageSize,
   };
 }
 
@@ -64,7 +66,7 @@ export const configCommand: CommandModule<GlobalArgs, ConfigArgs> = {
   command: 'config <app>',
   describe: 'Print, or merge into an MCP client config, an entry that runs `mcp-bridge connect <app>`',
   builder: (y: Argv<GlobalArgs>) =>
-    withIdentityOptions(withConnectionOptions(y))
+    withIdentityOptions(withRelayOptions(withConnectionOptions(y)))
       .positional('app', { type: 'string', demandOption: true, describe: 'MCP app name; the entry is named teleport-mcp-<app>' })
       .option('client-config', {
         type: 'string',

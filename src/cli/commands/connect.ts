@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import { BridgeError } from '../../errors/catalogue';
 import { CredentialWatcher } from '../../identity';
@@ -7,26 +6,17 @@ import { runRelay } from '../../mcp/relay';
 import { createTeleportUpstream } from '../../teleport';
 import { createDirectUpstream } from '../../upstream/direct';
 import type { Upstream } from '../../upstream/types';
-import { connectionFromArgs, withConnectionOptions, type ConnectionArgs, type ConnectionSettings } from '../connection-options';
+import { connectionFromArgs, readCaFiles, withConnectionOptions, type ConnectionArgs, type ConnectionSettings } from '../connection-options';
+import { relaySettingsFromArgs, withRelayOptions, type RelayArgs } from '../relay-options';
 import { loggerFromArgs, type GlobalArgs } from '../global-options';
 import { optionalIdentitySourceFromArgs, withIdentityOptions, type IdentityArgs } from '../identity-options';
 
-type ConnectArgs = GlobalArgs & ConnectionArgs & IdentityArgs & { app?: string };
-
-function readCAs(files: string[] | undefined): string[] {
-  return (files ?? []).map((file) => {
-    try {
-      return readFileSync(file, 'utf8');
-    } catch (err) {
-      throw new BridgeError('CONFIG_INVALID', `--ca ${file} could not be read (${(err as NodeJS.ErrnoException).code ?? 'error'}).`, { cause: err });
-    }
-  });
-}
+type ConnectArgs = GlobalArgs & ConnectionArgs & RelayArgs & IdentityArgs & { app?: string };
 
 function buildUpstream(args: ConnectArgs, settings: ConnectionSettings, logger: Logger, identity: CredentialWatcher | undefined): Upstream {
   if (settings.url) {
     // With an identity, --ca already is part of its CAs (explicit --cert/--key/--ca); without one it only adds trust roots.
-    const extraCAs = identity ? [] : readCAs(args.ca);
+    const extraCAs = identity ? [] : readCaFiles(args.ca);
     return createDirectUpstream({ url: settings.url, headers: settings.headers, identity, extraCAs, insecure: settings.insecure, logger });
   }
   if (!args.app) throw new BridgeError('CONFIG_INVALID', 'Name the MCP app to connect to (or MCP_BRIDGE_APP), or pass --url.');
@@ -36,7 +26,7 @@ function buildUpstream(args: ConnectArgs, settings: ConnectionSettings, logger: 
     proxy: settings.proxy,
     app: args.app,
     identity,
-    extraCAs: readCAs(args.ca),
+    extraCAs: readCaFiles(args.ca),
     insecure: settings.insecure,
     headers: settings.headers,
     logger,
@@ -55,13 +45,14 @@ export const connectCommand: CommandModule<GlobalArgs, ConnectArgs> = {
   command: 'connect [app]',
   describe: 'Relay MCP on stdio to a Teleport MCP app (or a Streamable HTTP --url)',
   builder: (y: Argv<GlobalArgs>) =>
-    withIdentityOptions(withConnectionOptions(y))
+    withIdentityOptions(withRelayOptions(withConnectionOptions(y)))
       .positional('app', { type: 'string', default: process.env.MCP_BRIDGE_APP, describe: 'MCP app name [env MCP_BRIDGE_APP]' })
       .example('$0 connect -i /opt/machine-id/identity --proxy example.teleport.sh:443 my-mcp-server', 'through Teleport')
       .example('$0 connect --url https://mcp.internal/mcp --cert c.pem --key k.pem --ca ca.pem', 'straight to a server with mutual TLS') as unknown as Argv<ConnectArgs>,
   handler: async (args) => {
     const logger = loggerFromArgs(args);
     const settings = connectionFromArgs(args);
+    const relay = relaySettingsFromArgs(args);
     if (settings.insecure) {
       logger.warn('--insecure: the server certificate is NOT verified; anyone on the network path can read and change this traffic. Use --ca instead.');
     }
@@ -74,9 +65,7 @@ export const connectCommand: CommandModule<GlobalArgs, ConnectArgs> = {
       input: process.stdin,
       output: process.stdout,
       logger,
-      maxMessageSize: settings.maxMessageSize,
-      autoReconnect: settings.autoReconnect,
-      keepClientCapabilities: settings.keepClientCapabilities,
+      ...relay,
       stop: stopSignal(),
     });
     await identity?.close();

@@ -1,8 +1,8 @@
 import type { Argv, CommandModule } from 'yargs';
 import { asBridgeError, BridgeError } from '../../errors/catalogue';
-import { readCaFiles, renderDoctorJson, renderDoctorText, runDoctor, type DoctorOptions } from '../../doctor';
+import { renderDoctorJson, renderDoctorText, runDoctor, type DoctorOptions } from '../../doctor';
 import { parseProxyAddress } from '../../teleport';
-import { connectionFromArgs, withConnectionOptions, type ConnectionArgs } from '../connection-options';
+import { connectionFromArgs, readCaFiles, withConnectionOptions, type ConnectionArgs } from '../connection-options';
 import { exitCodes } from '../exit-codes';
 import { loggerFromArgs, type GlobalArgs } from '../global-options';
 import { identitySourceFromArgs, withIdentityOptions, type IdentityArgs } from '../identity-options';

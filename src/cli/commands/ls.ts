@@ -1,11 +1,10 @@
 import type { Argv, CommandModule } from 'yargs';
 import { stringify as toYaml } from 'yaml';
 import { asBridgeError, BridgeError, type ErrorTag } from '../../errors/catalogue';
-import { readCaFiles } from '../../doctor';
 import { authClientForIdentity } from '../../teleport';
 import { loadCredentials, validityOf } from '../../identity';
 import { listMcpApps, parseProxyAddress, pingProxy, type McpApp, type McpTransport } from '../../teleport';
-import { connectionFromArgs, withConnectionOptions, type ConnectionArgs } from '../connection-options';
+import { connectionFromArgs, readCaFiles, withConnectionOptions, type ConnectionArgs } from '../connection-options';
 import { exitCodes } from '../exit-codes';
 import { loggerFromArgs, type GlobalArgs } from '../global-options';
 import { identitySourceFromArgs, withIdentityOptions, type IdentityArgs } from '../identity-options';
