@@ -38,18 +38,23 @@ export function envFlag(name: string): boolean | undefined {
   return ['1', 'true', 'yes', 'on'].includes(v);
 }
 
-/** Where to connect, shared by connect, ls, doctor and config; each has an environment equivalent for client configs. */
-export function withConnectionOptions<T>(y: Argv<T>): Argv<T & ConnectionArgs> {
-  return y
+/**
+ * Where to connect, shared by connect, ls, doctor and config; each has an environment equivalent for client configs.
+ * `--url` (straight to a server, no Teleport) only where it means something: connect and config.
+ */
+export function withConnectionOptions<T>(y: Argv<T>, { url }: { url: boolean }): Argv<T & ConnectionArgs> {
+  const withUrl = url
+    ? y.option('url', {
+        type: 'string',
+        default: process.env.MCP_BRIDGE_URL,
+        describe: 'Connect straight to this Streamable HTTP MCP endpoint instead of through Teleport [env MCP_BRIDGE_URL]',
+      })
+    : y;
+  return withUrl
     .option('proxy', {
       type: 'string',
       default: process.env.MCP_BRIDGE_PROXY ?? process.env.TELEPORT_PROXY,
       describe: 'Teleport Proxy web address, host:port [env MCP_BRIDGE_PROXY, TELEPORT_PROXY]',
-    })
-    .option('url', {
-      type: 'string',
-      default: process.env.MCP_BRIDGE_URL,
-      describe: 'Connect straight to this Streamable HTTP MCP endpoint instead of through Teleport [env MCP_BRIDGE_URL]',
     })
     .option('header', {
       alias: 'H',
@@ -61,7 +66,8 @@ export function withConnectionOptions<T>(y: Argv<T>): Argv<T & ConnectionArgs> {
       type: 'boolean',
       default: envFlag('MCP_BRIDGE_INSECURE') ?? false,
       describe: "Skip verifying the server's TLS certificate (testing only) [env MCP_BRIDGE_INSECURE]",
-    }) as unknown as Argv<T & ConnectionArgs>;
+    })
+    .group([...(url ? ['url'] : []), 'proxy', 'header', 'insecure'], 'Connection:') as unknown as Argv<T & ConnectionArgs>;
 }
 
 /** Parses "Name: value" lines (later lines win); errors name the header, never its value. */

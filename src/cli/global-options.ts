@@ -27,7 +27,8 @@ export function withGlobalOptions<T>(y: Argv<T>): Argv<T & GlobalArgs> {
       default: (process.env.MCP_BRIDGE_LOG_FORMAT as LogFormat | undefined) ?? 'text',
       describe: 'Log line format [env MCP_BRIDGE_LOG_FORMAT]',
       global: true,
-    }) as unknown as Argv<T & GlobalArgs>;
+    })
+    .group(['log-level', 'log-file', 'log-format'], 'Logging:') as unknown as Argv<T & GlobalArgs>;
 }
 
 export function loggerFromArgs(args: GlobalArgs): Logger {

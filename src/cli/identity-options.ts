@@ -42,6 +42,7 @@ export function withIdentityOptions<T>(y: Argv<T>): Argv<T & IdentityArgs> {
       array: true,
       describe: `Extra trusted CA certificates (PEM) for verifying servers; with --cert/--key also the identity's CAs [env MCP_BRIDGE_CA, "${delimiter}"-separated]`,
     })
+    .group(['identity', 'cert', 'key', 'ca'], 'Identity:')
     .middleware((argv) => applyIdentityEnv(argv as IdentityArgs)) as unknown as Argv<T & IdentityArgs>;
 }
 

@@ -14,7 +14,7 @@ export async function main(argv: string[]): Promise<void> {
     .strict()
     .version(pkg.version)
     .alias('help', 'h')
-    .wrap(Math.min(110, process.stderr.columns ?? 110))
+    .wrap(null)
     .fail((msg, err) => {
       if (err) throw err;
       process.stderr.write(`${msg}\nRun with --help for usage.\n`);

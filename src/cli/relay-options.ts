@@ -26,7 +26,8 @@ export function withRelayOptions<T>(y: Argv<T>): Argv<T & RelayArgs> {
       type: 'number',
       default: Number(process.env.MCP_BRIDGE_MAX_MESSAGE_SIZE || DEFAULT_MAX_MESSAGE_SIZE),
       describe: 'Largest JSON-RPC message accepted on stdin, in bytes [env MCP_BRIDGE_MAX_MESSAGE_SIZE]',
-    }) as unknown as Argv<T & RelayArgs>;
+    })
+    .group(['auto-reconnect', 'keep-client-capabilities', 'max-message-size'], 'Relay:') as unknown as Argv<T & RelayArgs>;
 }
 
 export function relaySettingsFromArgs(args: RelayArgs): RelayArgs {

@@ -66,7 +66,7 @@ export const configCommand: CommandModule<GlobalArgs, ConfigArgs> = {
   command: 'config <app>',
   describe: 'Print, or merge into an MCP client config, an entry that runs `mcp-bridge connect <app>`',
   builder: (y: Argv<GlobalArgs>) =>
-    withIdentityOptions(withRelayOptions(withConnectionOptions(y)))
+    withIdentityOptions(withRelayOptions(withConnectionOptions(y, { url: true })))
       .positional('app', { type: 'string', demandOption: true, describe: 'MCP app name; the entry is named teleport-mcp-<app>' })
       .option('client-config', {
         type: 'string',

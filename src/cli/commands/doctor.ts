@@ -12,7 +12,6 @@ type DoctorArgs = GlobalArgs & ConnectionArgs & IdentityArgs & { app?: string; j
 /** Everything doctor needs from the command line; a problem here is a usage error, not a failed check. */
 function optionsFromArgs(args: DoctorArgs): DoctorOptions {
   const settings = connectionFromArgs(args);
-  if (settings.url) throw new BridgeError('CONFIG_INVALID', 'doctor checks the path through Teleport; drop --url (or MCP_BRIDGE_URL).');
   if (!settings.proxy) throw new BridgeError('CONFIG_INVALID', 'Pass --proxy host:port (or TELEPORT_PROXY), the Teleport web address.');
   return {
     source: identitySourceFromArgs(args),
@@ -29,7 +28,7 @@ export const doctorCommand: CommandModule<GlobalArgs, DoctorArgs> = {
   command: 'doctor [app]',
   describe: 'Check each step from the identity to an MCP round trip, with fixes',
   builder: (y: Argv<GlobalArgs>) =>
-    withIdentityOptions(withConnectionOptions(y))
+    withIdentityOptions(withConnectionOptions(y, { url: false }))
       .positional('app', { type: 'string', default: process.env.MCP_BRIDGE_APP, describe: 'MCP app to check end to end [env MCP_BRIDGE_APP]' })
       .option('json', { type: 'boolean', default: false, describe: 'Print the checklist as JSON (for scripts)' })
       .epilogue('Exit status: 0 every step passed (warnings allowed), 1 a step failed, 2 unusable arguments.')

@@ -50,7 +50,6 @@ function renderAppTable(apps: readonly ListedApp[]): string {
 async function listApps(args: LsArgs): Promise<ListedApp[]> {
   const logger = loggerFromArgs(args);
   const settings = connectionFromArgs(args);
-  if (settings.url) throw new BridgeError('CONFIG_INVALID', 'ls lists apps through Teleport; drop --url (or MCP_BRIDGE_URL).');
   if (!settings.proxy) throw new BridgeError('CONFIG_INVALID', 'Pass --proxy host:port (or TELEPORT_PROXY), the Teleport web address.');
   const proxy = parseProxyAddress(settings.proxy);
   const extraCAs = readCaFiles(args.ca);
@@ -78,7 +77,7 @@ export const lsCommand: CommandModule<GlobalArgs, LsArgs> = {
   command: 'ls',
   describe: 'List the MCP apps this identity can see and whether connect supports them',
   builder: (y: Argv<GlobalArgs>) =>
-    withIdentityOptions(withConnectionOptions(y))
+    withIdentityOptions(withConnectionOptions(y, { url: false }))
       .option('format', { choices: FORMATS, default: 'text' as const, describe: 'Output format: an aligned table, or json/yaml for scripts' })
       .epilogue('Exit status: 0 listed, 1 the cluster could not be asked, 2 unusable arguments or identity.')
       .example('$0 ls -i /opt/machine-id --proxy teleport.example.com:443', 'table of MCP apps')
