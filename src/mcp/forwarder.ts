@@ -8,8 +8,8 @@ import type { ServerMessages } from './server-messages';
 import type { McpSession, Replay } from './session';
 import { readSse } from './sse';
 
-/** How often a response stream that carried event ids is resumed before giving up on it. */
-const MAX_RESUMES = 3;
+/** How many resumes in a row may bring nothing new before a response stream that carried event ids is given up. */
+const MAX_FRUITLESS_RESUMES = 3;
 const DEFAULT_RESUME_DELAY_MS = 500;
 
 /** How one POST's answer stream ended when it did not contain the response. */
@@ -140,27 +140,50 @@ export class Forwarder {
       return answer ? { done: true, answer, sessionId } : { done: false, fail: statusError(res.status, `no response to the request in: ${text}`, this.channel.url) };
     }
     let end = await this.readStream(res.body, id);
-    for (let resumes = 0; !('answer' in end) && end.lastEventId !== undefined && resumes < MAX_RESUMES; resumes++) {
+    // A server may close a response stream at will and expect a resume (SSE polling): only resumes that bring
+    // nothing new count against the limit.
+    for (let fruitless = 0; !('answer' in end) && end.lastEventId !== undefined && fruitless < MAX_FRUITLESS_RESUMES; ) {
       await sleep(end.retryMs ?? DEFAULT_RESUME_DELAY_MS);
-      this.logger.debug('resuming a response stream', { attempt: resumes + 1 });
-      const exchange = await this.channel.get(end.lastEventId);
-      if (!exchange.ok) continue;
-      const resumed = exchange.response;
-      if (resumed.status !== 200 || !isEventStream(resumed.headers)) {
-        await resumed.body.dump().catch(() => undefined);
+      this.logger.debug('resuming a response stream', { fruitless });
+      const next = await this.resume(end.lastEventId, id);
+      if (!next) {
+        fruitless++;
         continue;
       }
-      const next = await this.readStream(resumed.body, id);
-      end = 'answer' in next ? next : { ...next, lastEventId: next.lastEventId ?? end.lastEventId, sawServerRequest: next.sawServerRequest || end.sawServerRequest };
+      if ('answer' in next) {
+        end = next;
+        break;
+      }
+      fruitless = next.lastEventId !== undefined && next.lastEventId !== end.lastEventId ? 0 : fruitless + 1;
+      end = {
+        ...next,
+        lastEventId: next.lastEventId ?? end.lastEventId,
+        retryMs: next.retryMs ?? end.retryMs,
+        sawServerRequest: next.sawServerRequest || end.sawServerRequest,
+      };
     }
     if ('answer' in end) return { done: true, answer: end.answer, sessionId };
     return { done: false, fail: this.streamEndError(end) };
   }
 
+  /** GET with Last-Event-ID for the rest of a response stream; undefined when the server would not resume it. */
+  private async resume(lastEventId: string, id: JsonRpcId): Promise<{ answer: JsonRpcMessage } | StreamEnd | undefined> {
+    const exchange = await this.channel.get(lastEventId);
+    if (!exchange.ok) return undefined;
+    const resumed = exchange.response;
+    if (resumed.status !== 200 || !isEventStream(resumed.headers)) {
+      await resumed.body.dump().catch(() => undefined);
+      return undefined;
+    }
+    return this.readStream(resumed.body, id);
+  }
+
   private streamEndError(end: StreamEnd): BridgeError {
     const host = this.channel.url.host;
-    // Teleport ends a response stream when the server sends a request inside it: that is what a clean end means there.
-    if (end.sawServerRequest || (!end.error && !this.upstream.carriesServerRequests)) {
+    // Teleport ends a response stream (cleanly, or by cutting it) when the server sends a request inside it: on such
+    // a path that is what a clean end means, and what a cut means once the client kept sampling/elicitation/roots.
+    const invited = !end.error || this.session.invitesServerRequests;
+    if (end.sawServerRequest || (invited && !this.upstream.carriesServerRequests)) {
       return new BridgeError('SERVER_REQUEST_UNSUPPORTED', `The answer stream from ${host} ended before the response, after the server sent a request to the client.`);
     }
     const why = end.error ? `: ${end.error instanceof Error ? end.error.message : String(end.error)}` : '';

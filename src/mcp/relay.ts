@@ -69,7 +69,7 @@ class Relay {
     this.channel = new HttpChannel(options.upstream, this.session, this.aborter.signal);
     this.serverMessages = new ServerMessages(this.writer, this.logger);
     this.forwarder = new Forwarder(options.upstream, this.channel, this.session, this.serverMessages, this.logger);
-    this.serverStream = new ServerStream(this.channel, this.session, this.serverMessages, this.forwarder.replay, this.logger);
+    this.serverStream = new ServerStream(options.upstream, this.channel, this.session, this.serverMessages, this.forwarder.replay, this.logger);
   }
 
   async run(): Promise<void> {

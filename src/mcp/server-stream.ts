@@ -1,7 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { asBridgeError } from '../errors/catalogue';
 import type { Logger } from '../log/logger';
-import { bodyExcerpt, isEventStream, type HttpChannel } from './http-channel';
+import type { Upstream } from '../upstream/types';
+import { Backoff } from './backoff';
+import { bodyExcerpt, isEventStream, refusalOf, type HttpChannel } from './http-channel';
 import type { JsonRpcMessage } from './jsonrpc';
 import type { ServerMessages } from './server-messages';
 import type { McpSession, Replay } from './session';
@@ -12,8 +14,9 @@ const MAX_DELAY_MS = 10_000;
 
 /**
  * The GET stream that carries server-initiated messages (logging, resource updates, roots/list requests). Kept open
- * for the whole session: reopened with capped exponential backoff (or the server's `retry:`), resumed with
- * Last-Event-ID when events carried ids, reopened at once when the session is renewed. 405 means the server offers none.
+ * for the whole session: reopened with capped exponential backoff (or the server's `retry:`, which holds until another
+ * stream sets a new one), resumed with Last-Event-ID when events carried ids, reopened at once when the session is
+ * renewed or a refusal was fixed by upstream.recover(). 405 means the server offers none.
  */
 export class ServerStream {
   private running = false;
@@ -23,6 +26,7 @@ export class ServerStream {
   private generation = -1;
 
   constructor(
+    private readonly upstream: Upstream,
     private readonly channel: HttpChannel,
     private readonly session: McpSession,
     private readonly serverMessages: ServerMessages,
@@ -52,8 +56,10 @@ export class ServerStream {
   }
 
   private async run(): Promise<void> {
-    let delay = FIRST_DELAY_MS;
+    const backoff = new Backoff(FIRST_DELAY_MS, MAX_DELAY_MS);
     let retryMs: number | undefined;
+    /** One recover() per run of refusals: fresh credentials that are refused too are not the upstream's to fix. */
+    let recovered = false;
     while (!this.stopped) {
       if (this.generation !== this.session.generation) {
         this.generation = this.session.generation;
@@ -69,8 +75,9 @@ export class ServerStream {
       } else {
         const res = exchange.response;
         if (res.status === 200 && isEventStream(res.headers)) {
-          delay = FIRST_DELAY_MS;
-          retryMs = await this.consume(res.body);
+          backoff.reset();
+          recovered = false;
+          retryMs = (await this.consume(res.body)) ?? retryMs;
         } else {
           const text = await res.body.text().catch(() => '');
           if (res.status === 405) {
@@ -86,12 +93,18 @@ export class ServerStream {
               if (this.session.failure) return;
             }
           } else {
+            const refusal = refusalOf(res, text);
+            if (refusal && !recovered) {
+              recovered = true;
+              if (await this.upstream.recover(refusal)) continue;
+            }
             this.logger.warn('server stream refused', { status: res.status, body: bodyExcerpt(text) });
           }
         }
       }
-      await this.pause(retryMs ?? delay);
-      delay = Math.min(delay * 2, MAX_DELAY_MS);
+      const delayMs = retryMs ?? backoff.next();
+      this.logger.debug('server stream: reconnecting', { delayMs });
+      await this.pause(delayMs);
     }
   }
 

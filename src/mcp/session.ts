@@ -1,5 +1,6 @@
 import { BridgeError } from '../errors/catalogue';
 import type { Logger } from '../log/logger';
+import { SERVER_REQUEST_CAPABILITIES } from './capabilities';
 import type { JsonRpcMessage } from './jsonrpc';
 
 /** Replays one message upstream without session state and returns its answer (the response for requests). */
@@ -38,6 +39,12 @@ export class McpSession {
 
   get id(): string | undefined {
     return this.sessionId;
+  }
+
+  /** The initialize sent upstream declared sampling, elicitation or roots: the server may send requests. */
+  get invitesServerRequests(): boolean {
+    const capabilities = (this.initializeMessage?.params as { capabilities?: Record<string, unknown> } | undefined)?.capabilities ?? {};
+    return SERVER_REQUEST_CAPABILITIES.some((name) => name in capabilities);
   }
 
   get failure(): BridgeError | undefined {

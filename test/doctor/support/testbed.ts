@@ -3,15 +3,13 @@
  * app), tbot emulator outputs for it, and the built CLI run as a child process against it.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { startTestCluster, type TestCluster } from '../../../fixtures/cluster';
-import { startTbot, type Tbot, type TbotOptions } from '../../../fixtures/tbot';
+import type { TbotOptions } from '../../../fixtures/tbot';
 import { startDemoServer, type DemoServer } from '../../../fixtures/upstreams';
+import { BIN, cleanEnv } from '../../support/cli';
+import { clusterBots } from '../../support/cluster-bots';
 
-const repo = resolve(__dirname, '..', '..', '..');
-const BIN = join(repo, 'bin', 'mcp-bridge');
+export { buildCli } from '../../support/cli';
 
 export const MCP_APP = 'docs';
 export const STDIO_APP = 'local-tools';
@@ -35,17 +33,9 @@ export interface Testbed {
   close(): Promise<void>;
 }
 
-/** Builds dist/ once per test file: the tests run what users run. */
-export function buildCli(): Promise<void> {
-  return new Promise((done, fail) => {
-    execFile(process.execPath, [join(repo, 'scripts', 'build.mjs')], { cwd: repo }, (err, _stdout, stderr) => (err ? fail(new Error(`build failed: ${stderr}`)) : done()));
-  });
-}
-
 export function runCli(args: string[]): Promise<Outcome> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(MCP_BRIDGE_|TELEPORT_)/.test(k)));
   return new Promise((done) => {
-    execFile(process.execPath, [BIN, ...args], { env, timeout: 45_000 }, (err, stdout, stderr) => done({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }));
+    execFile(process.execPath, [BIN, ...args], { env: cleanEnv(), timeout: 45_000 }, (err, stdout, stderr) => done({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }));
   });
 }
 
@@ -59,34 +49,19 @@ export async function startTestbed(): Promise<Testbed> {
     ],
     roles: [{ name: 'mcp-user', appLabels: { env: 'dev' }, mcpTools: { allow: ['*'] } }],
   });
-  const root = await mkdtemp(join(tmpdir(), 'mcp-bridge-doctor-'));
-  const bots: Tbot[] = [];
+  const bots = await clusterBots(cluster);
   return {
     cluster,
     demo,
     async identity(options = {}) {
-      const tbot = await startTbot({
-        outDir: join(root, `bot-${bots.length + 1}`),
-        service: options.app ? 'application' : 'identity',
-        app: options.app ? cluster.appOutput(options.app) : undefined,
-        clusterName: cluster.clusterName,
-        userCA: cluster.cas.user,
-        hostCA: cluster.cas.host,
-        suite: cluster.suite,
-        bot: { name: 'agent', roles: ['mcp-user'] },
-        allowReissue: options.allowReissue,
-        ttlMs: options.ttlMs,
-      });
-      bots.push(tbot);
-      return tbot.outDir;
+      return (await bots.start({ name: 'agent', roles: ['mcp-user'], ...options })).outDir;
     },
     proxyArgs: () => ['--proxy', cluster.proxyAddr, '--ca', cluster.publicCaFile],
     cli: (...args) => runCli(args),
     async close() {
-      await Promise.all(bots.map((b) => b.stop()));
+      await bots.close();
       await cluster.close();
       await demo.stop();
-      await rm(root, { recursive: true, force: true });
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { rssKb, type FaultBed } from './fault-bed';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 
 /** A call the bridge never answered within this bound counts as unanswered (the SDK gives up on it). */
@@ -39,7 +40,7 @@ export class Load {
 
   constructor(
     private readonly client: Client,
-    private readonly workers = 4,
+    readonly workers = 4,
   ) {}
 
   get total(): number {
@@ -72,6 +73,12 @@ export class Load {
     this.resume();
     await Promise.all(this.loops);
     return this.summary;
+  }
+
+  /** Resolves once `calls` more load calls have been answered, so each fault overlaps with traffic. */
+  async progress(calls: number): Promise<void> {
+    const target = this.total + calls;
+    while (this.total < target && this.running && !this.paused) await new Promise((r) => setTimeout(r, 5));
   }
 
   /** One call outside the load, for "the relay recovers after each fault": resolves with its failure key or 'ok'. */
@@ -119,3 +126,33 @@ export function report(title: string, injected: Record<string, number>, summary:
   // eslint-disable-next-line no-console
   console.log(`${title}: injected ${faults}; calls ok=${summary.ok} errors=${JSON.stringify(summary.errors)} unanswered=${summary.unanswered} wrong=${summary.wrong}`);
 }
+
+export interface FaultRun {
+  summary: LoadSummary;
+  /** What the probe call right after each fault got ('ok' or its failure key). */
+  probes: string[];
+  /** The bridge's RSS after the run minus before, in kB. */
+  rssGrowthKb: number;
+}
+
+/**
+ * Runs `count` faults one after another under continuous load, probing with one call after each fault, and
+ * measures the bridge's memory around the whole run.
+ */
+export async function underLoad(bed: FaultBed, count: number, inject: (index: number, load: Load) => Promise<void>): Promise<FaultRun> {
+  const load = new Load(bed.bridge.client);
+  if ((await load.probe()) !== 'ok') throw new Error(`the bridge does not answer before any fault: ${bed.bridge.stderr().slice(-2000)}`);
+  const rssBefore = await rssKb(bed.bridge.pid);
+  load.start();
+  const probes: string[] = [];
+  for (let i = 0; i < count; i++) {
+    await inject(i, load);
+    probes.push(await load.probe());
+    await load.progress(load.workers);
+  }
+  const summary = await load.stop();
+  return { summary, probes, rssGrowthKb: (await rssKb(bed.bridge.pid)) - rssBefore };
+}
+
+/** Memory bound for a whole fault run: generous, a leak per fault shows up well above it. */
+export const RSS_GROWTH_LIMIT_KB = 40 * 1024;

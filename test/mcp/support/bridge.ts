@@ -1,10 +1,9 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
-
-export const BIN = join(__dirname, '../../../bin/mcp-bridge');
+import { BIN } from '../../support/cli';
 
 /** An SDK client (what Claude Desktop runs) talking to `mcp-bridge <args>` over stdio. */
 export async function clientThroughBridge(
@@ -46,9 +45,20 @@ export class RawBridge {
     this.child.stdin.write(line);
   }
 
+  private readonly parsed: any[] = [];
+
   /** Every stdout line parsed as JSON (throws on anything else: stdout must carry JSON-RPC only). */
   messages(): any[] {
-    return this.lines.map((line) => JSON.parse(line));
+    for (let i = this.parsed.length; i < this.lines.length; i++) this.parsed.push(JSON.parse(this.lines[i]));
+    return this.parsed;
+  }
+
+  /** The most memory the bridge process has used so far (VmHWM: peak resident set), in bytes. Linux only. */
+  peakRss(): number {
+    const status = readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
+    const kb = /^VmHWM:\s+(\d+) kB/m.exec(status);
+    if (!kb) throw new Error('VmHWM missing from /proc status');
+    return Number(kb[1]) * 1024;
   }
 
   /** Waits until `predicate` holds for the parsed stdout messages. */

@@ -1,0 +1,68 @@
+import { CountingUpstream, InProcessRelay, capturingLogger, type CapturedLog } from './support/in-process-relay';
+import { ScriptedServer, SseResponse } from './support/scripted-server';
+
+const logMessage = (seq: number) => ({ jsonrpc: '2.0', method: 'notifications/message', params: { level: 'info', data: seq } });
+const logsSeen = (relay: InProcessRelay) => relay.messages.filter((m) => m.method === 'notifications/message').map((m) => m.params.data);
+const reconnectDelays = (lines: any[]) => lines.filter((l) => l.msg === 'server stream: reconnecting').map((l) => l.delayMs);
+
+let server: ScriptedServer;
+let upstream: CountingUpstream;
+let relay: InProcessRelay;
+let log: CapturedLog;
+
+beforeEach(async () => {
+  server = await ScriptedServer.start();
+  upstream = new CountingUpstream(server.url);
+});
+
+afterEach(async () => {
+  await relay.end();
+  await server.close();
+});
+
+async function startRelay(): Promise<void> {
+  log = capturingLogger();
+  relay = new InProcessRelay({ upstream, logger: log.logger });
+  await relay.initialize();
+}
+
+const gets = () => server.requests.filter((r) => r.httpMethod === 'GET');
+
+test('a dropped server stream is reopened with Last-Event-ID after the server\'s retry: delay, and replayed events are delivered once', async () => {
+  server.onGet = async (res, seen) => {
+    const sse = new SseResponse(res);
+    if (!seen.lastEventId) {
+      await sse.send({ id: 'g1', retry: 40, data: logMessage(1) });
+      await sse.send({ id: 'g2', data: logMessage(2) });
+      return sse.end();
+    }
+    await sse.send({ id: 'g2', data: logMessage(2) }); // replayed: the client already has it
+    await sse.send({ id: 'g3', data: logMessage(3) }); // then held open
+  };
+  await startRelay();
+  await relay.until(() => logsSeen(relay).includes(3));
+  expect(logsSeen(relay)).toEqual([1, 2, 3]);
+  expect(gets().map((r) => r.lastEventId)).toEqual([undefined, 'g2']);
+  expect(reconnectDelays(log.lines)).toEqual([40]);
+});
+
+test('a server stream the server keeps refusing is retried with exponential backoff until it answers 405', async () => {
+  server.onGet = (res) => void res.writeHead(gets().length <= 3 ? 503 : 405).end();
+  await startRelay();
+  await log.logged('server offers no server stream (405)');
+  expect(gets()).toHaveLength(4);
+  expect(reconnectDelays(log.lines)).toEqual([250, 500, 1000]);
+});
+
+test('a 403 on the server stream asks upstream.recover() and reconnects at once', async () => {
+  server.gate = (seen, res) => {
+    if (seen.httpMethod !== 'GET' || gets().length > 1) return false;
+    res.writeHead(403, { 'content-type': 'text/plain' }).end('invalid session');
+    return true;
+  };
+  server.onGet = async (res) => void (await new SseResponse(res).send({ data: logMessage(1) }));
+  await startRelay();
+  await relay.until(() => logsSeen(relay).includes(1));
+  expect(upstream.recoverCalls).toEqual([expect.objectContaining({ kind: 'status', status: 403, body: 'invalid session' })]);
+  expect(reconnectDelays(log.lines)).toEqual([]);
+});
