@@ -1,5 +1,5 @@
 import type { X509Certificate } from 'node:crypto';
-import forge from 'node-forge';
+import type forge from 'node-forge';
 import { BridgeError } from '../errors/catalogue';
 import type { AppRoute, TeleportIdentity } from './types';
 
@@ -28,12 +28,14 @@ const OIDS = {
 /** Every attribute value of a Name, by OID, in encoding order; multi-valued RDNs contribute each of their values. */
 type Attributes = Map<string, string[]>;
 
-const { asn1 } = forge;
+// Only forge's ASN.1 and util modules: the package index loads every cipher and TLS module (slower start-up).
+const asn1: typeof forge.asn1 = require('node-forge/lib/asn1');
+const util: typeof forge.util = require('node-forge/lib/util');
 
 function stringValue(node: forge.asn1.Asn1): string {
   const raw = typeof node.value === 'string' ? node.value : '';
   // Go writes PrintableString or UTF8String; BMPString is UTF-16BE. forge leaves bytes as a binary string.
-  if (node.type === asn1.Type.UTF8) return forge.util.decodeUtf8(raw);
+  if (node.type === asn1.Type.UTF8) return util.decodeUtf8(raw);
   if (node.type === asn1.Type.BMPSTRING) return Buffer.from(raw, 'binary').swap16().toString('utf16le');
   return raw;
 }
@@ -65,7 +67,7 @@ interface DecodedTbs {
 
 /** Issuer, validity and Subject from the TBSCertificate (the version field is an optional [0] tag before them). */
 function decodeTbs(cert: X509Certificate): DecodedTbs {
-  const root = asn1.fromDer(forge.util.createBuffer(cert.raw.toString('binary')));
+  const root = asn1.fromDer(util.createBuffer(cert.raw.toString('binary')));
   const tbs = (root.value as forge.asn1.Asn1[])[0].value as forge.asn1.Asn1[];
   const first = tbs[0].tagClass === asn1.Class.CONTEXT_SPECIFIC ? 1 : 0;
   // serialNumber, signature, issuer, validity, subject
