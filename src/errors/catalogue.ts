@@ -58,6 +58,14 @@ export const CATALOGUE = {
     'The Teleport Proxy answered with an error.',
     'Check --proxy points at the Teleport web address and that the cluster is v18.3 or later.',
   ),
+  HTTP_PROXY_FAILED: entry(
+    'The HTTP proxy from HTTPS_PROXY/HTTP_PROXY could not be reached or refused the CONNECT tunnel.',
+    'Check HTTPS_PROXY (http://[user:password@]host:port), that the proxy allows CONNECT to this host and port, or exempt the host with NO_PROXY.',
+  ),
+  CONN_UPGRADE_UNSUPPORTED: entry(
+    'The Teleport Proxy is behind an L7 load balancer (TLS routing does not survive it) and does not offer the connection upgrade (/webapi/connectionupgrade answered 404: Teleport older than v13).',
+    'Upgrade the cluster, or let the load balancer pass TLS through (TCP/L4) so ALPN routing works; TELEPORT_TLS_ROUTING_CONN_UPGRADE=false skips the upgrade.',
+  ),
   TLS_VERIFY_FAILED: entry(
     "The server's TLS certificate could not be verified.",
     "Pass the CA that signed the proxy's web certificate with --ca FILE (self-signed or private CA); --insecure skips verification for testing only.",

@@ -7,9 +7,11 @@ import type { Upstream, UpstreamFailure } from '../upstream/types';
 import { obtainAppCert, type AppCert } from './app-cert';
 import { findMcpApp, type McpApp } from './apps';
 import { authClientForIdentity, type AuthClient } from './auth-client';
+import { ConnectionUpgrade, upgradedAppConnector } from './connection-upgrade';
 import { pingProxy, type ProxyPing } from './ping';
 import { parseProxyAddress, type ProxyAddress } from './proxy-address';
 import { classifyTlsFailure } from './tls-failure';
+import type { ConnectionUpgradeOptions } from './websocket-upgrade';
 
 export interface TeleportUpstreamOptions {
   /** --proxy: the Teleport web address, host[:port]. */
@@ -71,8 +73,11 @@ class TeleportUpstream implements Upstream {
   private pool?: RotatingPool;
   private cert?: AppCert;
   private auth?: { client: AuthClient; generation: number };
-  /** The one renewal in progress; concurrent recover() calls and events share it. */
-  private renewing?: Promise<boolean>;
+  /** Behind an L7 load balancer every dial goes through the proxy's connection upgrade. */
+  private readonly upgrade: ConnectionUpgrade;
+  private appUpgrade?: ConnectionUpgradeOptions;
+  /** The one renewal in progress; concurrent recover() calls and events share it. `forced` reissues whatever the generation. */
+  private renewing?: { done: Promise<boolean>; forced: boolean };
   private renewTimer?: NodeJS.Timeout;
   private cappedWarnedFor?: number;
   private closed = false;
@@ -83,6 +88,7 @@ class TeleportUpstream implements Upstream {
     this.url = new URL(`https://${this.proxy.hostPort}/`);
     this.headers = options.headers;
     this.logger = options.logger.child('teleport');
+    this.upgrade = new ConnectionUpgrade(this.proxy, { extraCAs: options.extraCAs, insecure: options.insecure }, this.logger);
     if (options.insecure) {
       this.logger.warn(`--insecure: the certificate of ${this.proxy.hostPort} is NOT verified; anyone on the path can read and change MCP traffic. Use --ca FILE instead outside tests.`);
     }
@@ -122,7 +128,7 @@ class TeleportUpstream implements Upstream {
     clearTimeout(this.renewTimer);
     this.options.identity.off('generation', this.onGeneration);
     await this.starting.catch(() => undefined);
-    await this.renewing?.catch(() => undefined);
+    await this.renewing?.done.catch(() => undefined);
     await Promise.all([this.pool?.close(), this.auth?.client.close()]);
   }
 
@@ -135,6 +141,7 @@ class TeleportUpstream implements Upstream {
       const { creds, app } = found.value;
       this.target = { ping: ping.value, app };
       this.logger.info('found MCP app', { app: app.name, cluster: ping.value.clusterName, proxyVersion: ping.value.serverVersion });
+      this.appUpgrade = await this.upgrade.forDial('alpn');
       const cert = await this.issue(creds);
       if (this.closed) return;
       this.install(cert);
@@ -159,7 +166,7 @@ class TeleportUpstream implements Upstream {
   private authFor(creds: Credentials): AuthClient {
     if (this.auth?.generation === creds.generation) return this.auth.client;
     const previous = this.auth?.client;
-    const client = authClientForIdentity(this.proxy, creds, this.logger);
+    const client = authClientForIdentity(this.proxy, creds, this.logger, undefined, this.upgrade);
     this.auth = { client, generation: creds.generation };
     void previous?.close();
     return client;
@@ -180,6 +187,11 @@ class TeleportUpstream implements Upstream {
   }
 
   private material(cert: AppCert): TlsMaterial {
+    if (this.appUpgrade) {
+      // Inside the upgrade the proxy terminates app TLS with its Host CA certificate (teleport-wire.md §4).
+      const hostCAPems = this.options.identity.current().caPems;
+      return { rejectUnauthorized: true, connect: upgradedAppConnector(this.proxy, this.appUpgrade, { certPem: cert.certPem, keyPem: cert.keyPem, hostCAPems }, this.logger) };
+    }
     return {
       cert: cert.certPem,
       key: cert.keyPem,
@@ -202,11 +214,14 @@ class TeleportUpstream implements Upstream {
    * Gets a new app certificate and rotates the pool; resolves true when one was installed. Without `force` only a
    * new identity generation is worth a certificate; with it (proxy refusal, NotAfter ahead) the current generation
    * is reissued too. Callers share one renewal; a generation that lands during it is picked up before it resolves.
+   * A refusal cannot trust a renewal that was not forced: its certificate's app session may have been created before
+   * the one that ended (e.g. a new generation racing a session expiry), so a forced renewal follows it.
    */
   private renew(reason: string, force: boolean): Promise<boolean> {
     if (this.renewing) {
       const joined = this.renewing;
-      return force ? joined.then((installed) => installed || this.renew(reason, true)) : joined;
+      if (!force || joined.forced) return joined.done;
+      return joined.done.catch(() => false).then(() => this.renew(reason, true));
     }
     const run = async (): Promise<boolean> => {
       let installed = false;
@@ -222,11 +237,14 @@ class TeleportUpstream implements Upstream {
         installed = true;
       }
     };
-    const renewing = run().finally(() => {
-      if (this.renewing === renewing) this.renewing = undefined;
-    });
+    const renewing = {
+      forced: force,
+      done: run().finally(() => {
+        if (this.renewing === renewing) this.renewing = undefined;
+      }),
+    };
     this.renewing = renewing;
-    return renewing;
+    return renewing.done;
   }
 
   /** Renewals nobody waits for: failures are logged and retried while the current certificate lasts. */

@@ -2,6 +2,7 @@ import { connect as connectHttp2, constants as h2, type ClientHttp2Session } fro
 import { BridgeError } from '../errors/catalogue';
 import type { Logger } from '../log/logger';
 import type { Credentials } from '../identity';
+import type { ConnectionUpgrade } from './connection-upgrade';
 import { dialTls } from './dialer';
 import { encodeGrpcFrame, GrpcCode, GrpcFrameDecoder, grpcStatusOf, type GrpcStatus } from './grpc-frame';
 import { DEFAULT_CONNECT_TIMEOUT_MS } from './ping';
@@ -33,6 +34,8 @@ export interface AuthClientOptions {
   logger: Logger;
   /** Bound on dialing and on each call (Auth Service calls are short). */
   timeoutMs?: number;
+  /** Behind an L7 load balancer, dials go through the proxy's connection upgrade (`alpn-ping`). */
+  upgrade?: ConnectionUpgrade;
 }
 
 /** The Auth Service's in-cluster name; tsh prefixes the hex cluster name so the server picks that cluster's CAs. */
@@ -101,6 +104,7 @@ export class AuthClient {
   }
 
   private dialError(err: unknown): BridgeError {
+    if (err instanceof BridgeError) return err; // already named (HTTP proxy, connection upgrade)
     switch (classifyTlsFailure(err)) {
       case 'server-untrusted':
         return new BridgeError(
@@ -120,6 +124,7 @@ export class AuthClient {
   private async connect(): Promise<ClientHttp2Session> {
     const { proxy, clusterName, credentials, logger } = this.options;
     const servername = authServerName(clusterName);
+    const upgrade = await this.options.upgrade?.forDial('alpn-ping');
     const socket = await dialTls({
       target: proxy,
       servername,
@@ -130,6 +135,7 @@ export class AuthClient {
       replaceRoots: true,
       rejectUnauthorized: true, // never relaxed: --insecure concerns the web certificate only
       timeoutMs: this.timeoutMs,
+      upgrade,
     }).catch((err: unknown) => {
       throw this.dialError(err);
     });
@@ -225,7 +231,7 @@ export class AuthClient {
  * An Auth Service client for an identity. Without a Host CA there is nothing to verify the Auth Service with, so
  * that is refused here rather than falling back to the system roots.
  */
-export function authClientForIdentity(proxy: ProxyAddress, creds: Credentials, logger: Logger, timeoutMs?: number): AuthClient {
+export function authClientForIdentity(proxy: ProxyAddress, creds: Credentials, logger: Logger, timeoutMs?: number, upgrade?: ConnectionUpgrade): AuthClient {
   if (!creds.caPems.length) {
     throw new BridgeError(
       'AUTH_UNREACHABLE',
@@ -238,5 +244,6 @@ export function authClientForIdentity(proxy: ProxyAddress, creds: Credentials, l
     credentials: { certPem: creds.certPem, keyPem: creds.keyPem, hostCAPems: creds.caPems },
     logger,
     timeoutMs,
+    upgrade,
   });
 }

@@ -1,6 +1,8 @@
-import { connect as connectTcp, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { connect as connectTls, type TLSSocket } from 'node:tls';
+import { openSocket } from '../net/open-socket';
 import { trustedCAs } from '../tls/trust';
+import { openUpgradedStream, type ConnectionUpgradeOptions } from './websocket-upgrade';
 
 export interface DialTarget {
   host: string;
@@ -24,6 +26,8 @@ export interface TlsDialOptions {
   rejectUnauthorized: boolean;
   /** Bound on TCP connect plus handshake. */
   timeoutMs: number;
+  /** Behind an L7 load balancer: run this TLS inside the proxy's WebSocket connection upgrade. */
+  upgrade?: ConnectionUpgradeOptions;
 }
 
 /** A dial failure; `code` lets tls-failure.ts classify it like any Node socket error. */
@@ -39,20 +43,21 @@ export class DialError extends Error {
 }
 
 /**
- * Opens the byte stream under TLS. Kept separate so an HTTP CONNECT proxy (HTTPS_PROXY) or the websocket
- * connection upgrade (L7 load balancers) can slot in here without touching the TLS layer.
+ * Opens the byte stream under TLS: direct TCP or a CONNECT tunnel through HTTPS_PROXY (src/net/open-socket.ts),
+ * and inside that, when asked, the WebSocket connection upgrade.
  */
-function openTransport(target: DialTarget): Socket {
-  return connectTcp({ host: target.host, port: target.port });
+function openTransport(options: TlsDialOptions): Promise<Duplex> {
+  if (options.upgrade) return openUpgradedStream(options.target, options.upgrade, options.timeoutMs);
+  return openSocket(options.target, { timeoutMs: options.timeoutMs, tls: true });
 }
 
 /**
  * Dials TLS and resolves once the handshake (including server verification) is complete, so nothing is written to
  * a server that failed verification. The bound covers connect and handshake only, never later traffic.
  */
-export function dialTls(options: TlsDialOptions): Promise<TLSSocket> {
+export async function dialTls(options: TlsDialOptions): Promise<TLSSocket> {
+  const transport = await openTransport(options);
   return new Promise((resolve, reject) => {
-    const transport = openTransport(options.target);
     const socket = connectTls({
       socket: transport,
       host: options.target.host,

@@ -27,6 +27,7 @@ const MAX_PING_BODY = 1 << 20;
 
 /** Maps a failed dial to the proxy's web port to the catalogue. */
 export function webDialError(proxy: ProxyAddress, err: unknown): BridgeError {
+  if (err instanceof BridgeError) return err; // already named (HTTP proxy, connection upgrade)
   const kind = classifyTlsFailure(err);
   if (kind === 'server-untrusted') {
     return new BridgeError(

@@ -1,4 +1,5 @@
-import { Pool, type Dispatcher, type buildConnector } from 'undici';
+import { buildConnector, Pool, type Dispatcher } from 'undici';
+import { proxiedConnector } from '../net/proxied-connector';
 import { secureContextFor } from '../tls/trust';
 
 /** TLS material for one generation of connections. */
@@ -15,7 +16,7 @@ export interface TlsMaterial {
   /** Only false behind --insecure. */
   rejectUnauthorized: boolean;
   ALPNProtocols?: string[];
-  /** A custom dialer (e.g. through an HTTP CONNECT proxy); when absent undici dials TCP+TLS itself. */
+  /** A custom dialer (e.g. the connection upgrade); when absent TCP+TLS, through HTTPS_PROXY when it applies. */
   connect?: buildConnector.connector;
 }
 
@@ -37,13 +38,15 @@ export class RotatingPool {
   private build(material: TlsMaterial): Pool {
     const connect =
       material.connect ??
-      ({
-        // One secure context per generation, shared by its connections (one per connection cost ~1 MB and ~20 ms).
-        secureContext: secureContextFor(material),
-        servername: material.servername,
-        rejectUnauthorized: material.rejectUnauthorized,
-        ALPNProtocols: material.ALPNProtocols,
-      } as buildConnector.BuildOptions);
+      proxiedConnector(
+        buildConnector({
+          // One secure context per generation, shared by its connections (one per connection cost ~1 MB and ~20 ms).
+          secureContext: secureContextFor(material),
+          servername: material.servername,
+          rejectUnauthorized: material.rejectUnauthorized,
+          ALPNProtocols: material.ALPNProtocols,
+        } as buildConnector.BuildOptions),
+      );
     // No body/headers timeouts: long tool calls and idle SSE streams must not be cut by the bridge.
     return new Pool(this.origin, { connect, bodyTimeout: 0, headersTimeout: 0, keepAliveTimeout: 30_000 });
   }

@@ -55,6 +55,7 @@ test('a client that stops reading stdout stops the upstream stream with bounded 
   bridge.child.stdout.pause();
   bridge.send(line({ jsonrpc: '2.0', id: 'flood', method: 'tools/call', params: { name: 'flood', arguments: {} } }));
   const stalledAt = await whenStalled(() => sent);
+  process.stderr.write(`stalled at ${stalledAt}, rss growth ${(bridge.peakRss() - baseline) / MiB} MiB\n`);
   expect(stalledAt).toBeLessThan(NOTIFICATIONS / 4); // the bridge did not read ahead: at most a few socket buffers
   expect(bridge.peakRss() - baseline).toBeLessThan(32 * MiB);
 

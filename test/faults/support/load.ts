@@ -22,6 +22,7 @@ function failureKey(err: unknown): string {
     const tag = (err.data as { tag?: unknown } | undefined)?.tag;
     return typeof tag === 'string' ? tag : `code ${err.code}`;
   }
+  if (err instanceof Error && /not connected|closed/i.test(err.message)) return 'NOT_CONNECTED';
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
 
@@ -93,6 +94,11 @@ export class Load {
         continue;
       }
       const outcome = await this.tracked(() => this.call(`w${worker}-${this.seq++}`));
+      if (outcome === 'NOT_CONNECTED') {
+        // The bridge is gone: every further call would fail at once. Count it and stop this loop.
+        this.summary.errors[outcome] = (this.summary.errors[outcome] ?? 0) + 1;
+        return;
+      }
       if (outcome === 'ok') this.summary.ok++;
       else if (outcome === 'UNANSWERED') this.summary.unanswered++;
       else if (outcome === 'WRONG') this.summary.wrong++;

@@ -31,8 +31,12 @@ export class SseResponse {
     if (event.retry !== undefined) text += `retry: ${event.retry}\n`;
     if (event.data !== undefined) text += `data: ${typeof event.data === 'string' ? event.data : JSON.stringify(event.data)}\n`;
     return new Promise((resolve) => {
-      this.res.write(text + '\n', () => resolve());
-      this.res.once('close', resolve);
+      const done = () => {
+        this.res.off('close', done);
+        resolve();
+      };
+      this.res.once('close', done);
+      this.res.write(text + '\n', done);
     });
   }
 
