@@ -17,8 +17,12 @@ import { McpSession } from './session';
 export const DEFAULT_MAX_MESSAGE_SIZE = 16 * 1024 * 1024;
 /** How long pending requests may still finish after stdin ends or a signal arrives. */
 const SHUTDOWN_GRACE_MS = 2_000;
-/** How long the session DELETE and closing the connections may take. */
+/** How long each closing step may take: the last answers reaching stdout, the session DELETE, closing connections. */
 const CLOSE_BOUND_MS = 1_000;
+
+function bounded(work: Promise<unknown>): Promise<unknown> {
+  return Promise.race([work, sleep(CLOSE_BOUND_MS, undefined, { ref: false })]);
+}
 
 export interface RelayOptions {
   upstream: Upstream;
@@ -182,12 +186,13 @@ class Relay {
     const grace = sleep(SHUTDOWN_GRACE_MS, undefined, { ref: false });
     await Promise.race([Promise.allSettled([...this.pending]), grace]);
     this.giveUp();
-    await Promise.allSettled([...this.pending]);
+    // Answers queue behind a client that stopped reading stdout: they are written if it reads, but never hold the exit.
+    await bounded(Promise.allSettled([...this.pending]));
     this.serverStream.stop();
     this.aborter.abort();
     await this.deleteSession();
-    await Promise.race([this.options.upstream.close().catch(() => undefined), sleep(CLOSE_BOUND_MS, undefined, { ref: false })]);
-    await this.writer.flushed();
+    await bounded(this.options.upstream.close().catch(() => undefined));
+    await bounded(this.writer.flushed());
   }
 
   private async deleteSession(): Promise<void> {

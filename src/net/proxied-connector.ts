@@ -1,4 +1,4 @@
-import { buildConnector } from 'undici';
+import type { buildConnector } from 'undici';
 import { openConnectTunnel } from './http-connect';
 import { proxyFor } from './proxy-env';
 

@@ -1,7 +1,7 @@
 import type { Duplex } from 'node:stream';
 import { connect as connectTls, type TLSSocket } from 'node:tls';
 import { openSocket } from '../net/open-socket';
-import { trustedCAs } from '../tls/trust';
+import { cachedSecureContext } from '../tls/secure-contexts';
 import { openUpgradedStream, type ConnectionUpgradeOptions } from './websocket-upgrade';
 
 export interface DialTarget {
@@ -63,9 +63,7 @@ export async function dialTls(options: TlsDialOptions): Promise<TLSSocket> {
       host: options.target.host,
       servername: options.servername,
       ALPNProtocols: options.alpn,
-      cert: options.cert,
-      key: options.key,
-      ca: trustedCAs(options.ca, options.replaceRoots),
+      secureContext: cachedSecureContext(options),
       rejectUnauthorized: options.rejectUnauthorized,
     });
     const where = `${options.target.host}:${options.target.port}`;

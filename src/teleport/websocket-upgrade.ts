@@ -3,7 +3,7 @@ import { connect as connectTls, type TLSSocket } from 'node:tls';
 import WebSocket, { createWebSocketStream } from 'ws';
 import { BridgeError } from '../errors/catalogue';
 import { openSocket } from '../net/open-socket';
-import { trustedCAs } from '../tls/trust';
+import { cachedSecureContext } from '../tls/secure-contexts';
 import type { DialTarget } from './dialer';
 
 /** `alpn-ping` for long-lived auth gRPC (the proxy pings every 30 s), `alpn` for app traffic. */
@@ -30,7 +30,7 @@ async function outerTls(target: DialTarget, options: ConnectionUpgradeOptions, t
       socket: transport,
       host: target.host,
       servername: options.servername,
-      ca: trustedCAs(options.ca),
+      secureContext: cachedSecureContext({ ca: options.ca }),
       rejectUnauthorized: options.rejectUnauthorized,
     });
     const fail = (err: Error) => {

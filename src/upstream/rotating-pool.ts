@@ -1,6 +1,16 @@
-import { buildConnector, Pool, type Dispatcher } from 'undici';
+import type { buildConnector as BuildConnector, Dispatcher, Pool as UndiciPool } from 'undici';
 import { proxiedConnector } from '../net/proxied-connector';
 import { secureContextFor } from '../tls/trust';
+
+/*
+ * Only the parts of undici the bridge uses: its index also evaluates fetch, cookies, WebSocket, caching… (~30 ms
+ * at every start). undici 7 has no exports map, so these paths are stable files of the package. The index adds
+ * request() to every Dispatcher; without the index that is done here, with the same function.
+ */
+const Pool: typeof UndiciPool = require('undici/lib/dispatcher/pool');
+const buildConnector: typeof BuildConnector = require('undici/lib/core/connect');
+const DispatcherClass: { prototype: Partial<Dispatcher> } = require('undici/lib/dispatcher/dispatcher');
+DispatcherClass.prototype.request ??= require('undici/lib/api/api-request');
 
 /** TLS material for one generation of connections. */
 export interface TlsMaterial {
@@ -17,7 +27,25 @@ export interface TlsMaterial {
   rejectUnauthorized: boolean;
   ALPNProtocols?: string[];
   /** A custom dialer (e.g. the connection upgrade); when absent TCP+TLS, through HTTPS_PROXY when it applies. */
-  connect?: buildConnector.connector;
+  connect?: BuildConnector.connector;
+}
+
+/**
+ * undici's TCP/TLS connector, built when the first connection is dialed: a secure context costs ~20 ms of start-up
+ * (the system roots) and an http:// upstream never needs one.
+ */
+function tlsConnectorOnFirstDial(material: TlsMaterial): BuildConnector.connector {
+  let connector: BuildConnector.connector | undefined;
+  return (options, callback) => {
+    connector ??= buildConnector({
+      // One secure context per generation, shared by its connections (one per connection cost ~1 MB and ~20 ms).
+      secureContext: options.protocol === 'https:' ? secureContextFor(material) : undefined,
+      servername: material.servername,
+      rejectUnauthorized: material.rejectUnauthorized,
+      ALPNProtocols: material.ALPNProtocols,
+    } as BuildConnector.BuildOptions);
+    return connector(options, callback);
+  };
 }
 
 /**
@@ -25,7 +53,7 @@ export interface TlsMaterial {
  * requests to a fresh pool and lets the old one finish its in-flight requests before closing it.
  */
 export class RotatingPool {
-  private current: Pool;
+  private current: UndiciPool;
   private readonly draining = new Set<Promise<void>>();
 
   constructor(
@@ -35,18 +63,8 @@ export class RotatingPool {
     this.current = this.build(material);
   }
 
-  private build(material: TlsMaterial): Pool {
-    const connect =
-      material.connect ??
-      proxiedConnector(
-        buildConnector({
-          // One secure context per generation, shared by its connections (one per connection cost ~1 MB and ~20 ms).
-          secureContext: secureContextFor(material),
-          servername: material.servername,
-          rejectUnauthorized: material.rejectUnauthorized,
-          ALPNProtocols: material.ALPNProtocols,
-        } as buildConnector.BuildOptions),
-      );
+  private build(material: TlsMaterial): UndiciPool {
+    const connect = material.connect ?? proxiedConnector(tlsConnectorOnFirstDial(material));
     // No body/headers timeouts: long tool calls and idle SSE streams must not be cut by the bridge.
     return new Pool(this.origin, { connect, bodyTimeout: 0, headersTimeout: 0, keepAliveTimeout: 30_000 });
   }

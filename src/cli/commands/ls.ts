@@ -1,77 +1,10 @@
 import type { Argv, CommandModule } from 'yargs';
-import { stringify as toYaml } from 'yaml';
-import { asBridgeError, BridgeError, type ErrorTag } from '../../errors/catalogue';
-import { authClientForIdentity } from '../../teleport';
-import { loadCredentials, validityOf } from '../../identity';
-import { listMcpApps, parseProxyAddress, pingProxy, type McpApp, type McpTransport } from '../../teleport';
-import { connectionFromArgs, readCaFiles, withConnectionOptions, type ConnectionArgs } from '../connection-options';
-import { exitCodes } from '../exit-codes';
-import { loggerFromArgs, type GlobalArgs } from '../global-options';
-import { identitySourceFromArgs, withIdentityOptions, type IdentityArgs } from '../identity-options';
+import { withConnectionOptions, type ConnectionArgs } from '../connection-options';
+import type { GlobalArgs } from '../global-options';
+import { withIdentityOptions, type IdentityArgs } from '../identity-options';
 
 const FORMATS = ['text', 'json', 'yaml'] as const;
-type LsArgs = GlobalArgs & ConnectionArgs & IdentityArgs & { format: (typeof FORMATS)[number] };
-
-/** One app as ls prints it; the app's internal URI stays out (it is the server's address behind Teleport). */
-interface ListedApp {
-  name: string;
-  transport: McpTransport;
-  /** Whether `mcp-bridge connect` can relay it (Streamable HTTP only). */
-  supported: boolean;
-  description: string;
-  labels: Record<string, string>;
-  publicAddr: string;
-}
-
-/** Failures of the input itself (arguments, identity files) exit 2, like `identity`; the rest exit 1. */
-const USAGE_TAGS = new Set<ErrorTag>(['CONFIG_INVALID', 'IDENTITY_UNREADABLE', 'IDENTITY_INVALID', 'KEY_MISMATCH']);
-
-function listed(app: McpApp): ListedApp {
-  const labels = Object.fromEntries(Object.entries(app.labels).sort(([a], [b]) => a.localeCompare(b)));
-  return { name: app.name, transport: app.transport, supported: app.supported, description: app.description, labels, publicAddr: app.publicAddr };
-}
-
-/** An aligned table; the last column is not padded so lines carry no trailing blanks. */
-function renderAppTable(apps: readonly ListedApp[]): string {
-  const rows = [
-    ['NAME', 'TRANSPORT', 'CONNECT', 'DESCRIPTION', 'LABELS'],
-    ...apps.map((a) => [
-      a.name,
-      a.transport,
-      a.supported ? 'yes' : 'no (use tsh mcp connect)',
-      a.description || '-',
-      Object.entries(a.labels).map(([k, v]) => `${k}=${v}`).join(',') || '-',
-    ]),
-  ];
-  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
-  return rows.map((row) => row.map((cell, col) => (col === row.length - 1 ? cell : cell.padEnd(widths[col]! + 2))).join('')).join('\n') + '\n';
-}
-
-async function listApps(args: LsArgs): Promise<ListedApp[]> {
-  const logger = loggerFromArgs(args);
-  const settings = connectionFromArgs(args);
-  if (!settings.proxy) throw new BridgeError('CONFIG_INVALID', 'Pass --proxy host:port (or TELEPORT_PROXY), the Teleport web address.');
-  const proxy = parseProxyAddress(settings.proxy);
-  const extraCAs = readCaFiles(args.ca);
-  const creds = await loadCredentials(identitySourceFromArgs(args));
-  for (const warning of creds.warnings) logger.warn(warning);
-  const validity = validityOf(creds);
-  if (validity !== 'valid') {
-    const { notBefore, notAfter } = creds.identity;
-    throw validity === 'expired'
-      ? new BridgeError('IDENTITY_EXPIRED', `The certificate in ${creds.files.join(', ')} expired at ${notAfter.toISOString()}.`)
-      : new BridgeError('IDENTITY_NOT_YET_VALID', `The certificate in ${creds.files.join(', ')} is valid from ${notBefore.toISOString()}.`);
-  }
-  if (settings.insecure) logger.warn(`--insecure: the certificate of ${proxy.hostPort} is NOT verified. Use --ca FILE instead outside tests.`);
-  // Ping first, as tsh does: it tells an unreachable or untrusted proxy apart from an Auth Service problem.
-  await pingProxy(proxy, { extraCAs, insecure: settings.insecure });
-  const auth = authClientForIdentity(proxy, creds, logger);
-  try {
-    return (await listMcpApps(auth)).map(listed);
-  } finally {
-    await auth.close();
-  }
-}
+export type LsArgs = GlobalArgs & ConnectionArgs & IdentityArgs & { format: (typeof FORMATS)[number] };
 
 export const lsCommand: CommandModule<GlobalArgs, LsArgs> = {
   command: 'ls',
@@ -82,17 +15,5 @@ export const lsCommand: CommandModule<GlobalArgs, LsArgs> = {
       .epilogue('Exit status: 0 listed, 1 the cluster could not be asked, 2 unusable arguments or identity.')
       .example('$0 ls -i /opt/machine-id --proxy teleport.example.com:443', 'table of MCP apps')
       .example('$0 ls -i /opt/machine-id --proxy teleport.example.com:443 --format json', 'for scripts') as unknown as Argv<LsArgs>,
-  handler: async (args) => {
-    let apps: ListedApp[];
-    try {
-      apps = await listApps(args);
-    } catch (err) {
-      const e = asBridgeError(err);
-      process.stderr.write(`mcp-bridge: ${e.message}\n`);
-      process.exitCode = USAGE_TAGS.has(e.tag) ? exitCodes.USAGE : exitCodes.FAILURE;
-      return;
-    }
-    const out = args.format === 'json' ? JSON.stringify(apps, null, 2) + '\n' : args.format === 'yaml' ? toYaml(apps) : apps.length ? renderAppTable(apps) : 'No MCP apps are visible to this identity.\n';
-    process.stdout.write(out); // stdout-ok: the list is this command's output
-  },
+  handler: async (args) => (await import('./ls-run')).runLs(args),
 };

@@ -1,0 +1,82 @@
+import { asBridgeError, BridgeError } from '../../errors/catalogue';
+import { CredentialWatcher, type IdentitySource } from '../../identity';
+import type { Logger } from '../../log/logger';
+import { runRelay } from '../../mcp/relay';
+import type { Upstream } from '../../upstream/types';
+import { connectionFromArgs, readCaFiles, type ConnectionSettings } from '../connection-options';
+import { exitCodes } from '../exit-codes';
+import { loggerFromArgs } from '../global-options';
+import { optionalIdentitySourceFromArgs } from '../identity-options';
+import { relaySettingsFromArgs, type RelayArgs } from '../relay-options';
+import type { ConnectArgs } from './connect';
+
+/**
+ * Checks the arguments and creates the upstream; throws only usage errors (CONFIG_INVALID). Anything that depends on
+ * the outside world (identity files, proxy, app) is left to upstream.ready(), so it reaches the client as a
+ * JSON-RPC error and clears up without a restart.
+ */
+async function buildUpstream(args: ConnectArgs, settings: ConnectionSettings, logger: Logger, source: IdentitySource | undefined): Promise<{ upstream: Upstream; identity?: CredentialWatcher }> {
+  if (settings.url) {
+    const { createDirectUpstream } = await import('../../upstream/direct');
+    // With an identity, --ca already is part of its CAs (explicit --cert/--key/--ca); without one it only adds trust roots.
+    const extraCAs = source ? [] : readCaFiles(args.ca);
+    // --url mode presents the certificate from the first byte: it still needs readable files at launch.
+    const identity = source ? new CredentialWatcher(source, { logger }) : undefined;
+    await identity?.start();
+    return { upstream: createDirectUpstream({ url: settings.url, headers: settings.headers, identity, extraCAs, insecure: settings.insecure, logger }), identity };
+  }
+  if (!args.app) throw new BridgeError('CONFIG_INVALID', 'Name the MCP app to connect to (or MCP_BRIDGE_APP), or pass --url.');
+  if (!settings.proxy) throw new BridgeError('CONFIG_INVALID', 'Pass --proxy host:port (or TELEPORT_PROXY), or --url.');
+  if (!source) throw new BridgeError('CONFIG_INVALID', 'Pass -i with the tbot identity (or TELEPORT_IDENTITY_FILE).');
+  const extraCAs = readCaFiles(args.ca);
+  // Loaded only on this path: --url mode never evaluates the Auth Service client (protobufjs).
+  const { createTeleportUpstream } = await import('../../teleport');
+  const identity = new CredentialWatcher(source, { logger });
+  await identity.startWatching(); // never fails: unusable files are reported per request until tbot fixes them
+  const upstream = createTeleportUpstream({ proxy: settings.proxy, app: args.app, identity, extraCAs, insecure: settings.insecure, headers: settings.headers, logger });
+  return { upstream, identity };
+}
+
+/** Resolves on the first SIGTERM or SIGINT: the client is closing us. */
+function stopSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGTERM', () => resolve());
+    process.once('SIGINT', () => resolve());
+  });
+}
+
+/** `mcp-bridge connect`: relays stdio to the upstream until the client closes stdin or signals. */
+export async function runConnect(args: ConnectArgs): Promise<void> {
+  const logger = loggerFromArgs(args);
+  let built: Awaited<ReturnType<typeof buildUpstream>>;
+  let relay: RelayArgs;
+  try {
+    const settings = connectionFromArgs(args);
+    relay = relaySettingsFromArgs(args);
+    if (settings.insecure) {
+      logger.warn('--insecure: the server certificate is NOT verified; anyone on the network path can read and change this traffic. Use --ca instead.');
+    }
+    built = await buildUpstream(args, settings, logger, optionalIdentitySourceFromArgs(args));
+  } catch (err) {
+    const e = asBridgeError(err);
+    if (e.tag !== 'CONFIG_INVALID') throw e;
+    process.stderr.write(`mcp-bridge: ${e.message}\nRun with --help for usage.\n`);
+    process.exit(exitCodes.USAGE);
+  }
+  const { upstream, identity } = built;
+  // Said once on stderr; every request meanwhile gets it as a JSON-RPC error, and retries the start-up itself.
+  upstream.ready().catch((err: unknown) => {
+    logger.error('cannot reach the MCP server yet; requests are answered with this error until it clears (no restart needed)', { error: asBridgeError(err).message });
+  });
+  await runRelay({
+    upstream,
+    input: process.stdin,
+    output: process.stdout,
+    logger,
+    ...relay,
+    stop: stopSignal(),
+  });
+  await identity?.close();
+  // Leftover handles (file watchers, sockets in teardown) must not keep a closed bridge alive.
+  process.exit(0);
+}
