@@ -3,7 +3,9 @@ import { BridgeError, asBridgeError, toJsonRpcError } from '../errors/catalogue'
 import type { Logger } from '../log/logger';
 import type { Upstream } from '../upstream/types';
 import { HttpChannel, headerValue, isEventStream, refusalOf, statusError, type OpenResponse } from './http-channel';
+import { gatewayVerdict } from './gateway-errors';
 import { classify, errorResponse, isResponseTo, type JsonRpcId, type JsonRpcMessage } from './jsonrpc';
+import { RetryWindow, UNREACHED_RETRY_WINDOW_MS } from './retry-window';
 import type { ServerMessages } from './server-messages';
 import type { McpSession, Replay } from './session';
 import { readSse } from './sse';
@@ -20,6 +22,13 @@ interface StreamEnd {
   error?: unknown;
 }
 
+/** The one-time recoveries a message has spent, and its resends while the server could not be reached. */
+interface Spent {
+  renewed: boolean;
+  recovered: boolean;
+  unreached?: RetryWindow;
+}
+
 type Attempt =
   | { done: true; answer: JsonRpcMessage; sessionId?: string }
   | { done: false; retry: true }
@@ -27,8 +36,9 @@ type Attempt =
 
 /**
  * Sends one client message upstream and brings back its answer, applying the recovery rules: a refusal fresh
- * credentials can fix is retried once after upstream.recover(); a request the connection failed to send is resent
- * once; a lost session is re-established (shared between concurrent requests) and the request retried; a response
+ * credentials can fix is retried once after upstream.recover(); a message that never reached the MCP server (the
+ * connection was refused, or the gateway could not dial the server) is resent with back-off for a bounded window;
+ * a lost session is re-established (shared between concurrent requests) and the request retried; a response
  * stream that carried event ids is resumed with Last-Event-ID. Anything else becomes one JSON-RPC error.
  */
 export class Forwarder {
@@ -38,15 +48,19 @@ export class Forwarder {
     private readonly session: McpSession,
     private readonly serverMessages: ServerMessages,
     private readonly logger: Logger,
+    private readonly unreachedRetryMs: number = UNREACHED_RETRY_WINDOW_MS,
   ) {}
 
-  /** The replay hook the session uses to re-initialise: plain sends, no session recovery of its own. */
+  /** The replay hook the session uses to re-initialise: no session recovery of its own, but it rides out restarts. */
   readonly replay: Replay = async (message) => {
     const c = classify(message);
-    const result = await this.attempt(message, JSON.stringify(message), c.kind === 'request' ? c.id : undefined, { renewed: true, recovered: true, resent: false });
-    if (result.done) return { response: result.answer, sessionId: result.sessionId };
-    if ('fail' in result) throw result.fail;
-    throw new BridgeError('SESSION_LOST', 'The replayed message could not be delivered.');
+    const body = JSON.stringify(message);
+    const spent: Spent = { renewed: true, recovered: true };
+    for (;;) {
+      const result = await this.attempt(message, body, c.kind === 'request' ? c.id : undefined, spent);
+      if (result.done) return { response: result.answer, sessionId: result.sessionId };
+      if ('fail' in result) throw result.fail;
+    }
   };
 
   /** Forwards a request; resolves with its response or an error response, never rejects. */
@@ -54,10 +68,10 @@ export class Forwarder {
     const fail = (err: unknown) => ({ answer: errorResponse(id, toJsonRpcError(err)) });
     try {
       await this.upstream.ready();
-      const used = { renewed: false, recovered: false, resent: false };
+      const spent: Spent = { renewed: false, recovered: false };
       for (;;) {
         await this.session.beforeSend(this.replay);
-        const result = await this.attempt(message, body, id, used);
+        const result = await this.attempt(message, body, id, spent);
         if (result.done) return { answer: result.answer, sessionId: result.sessionId };
         if ('fail' in result) return fail(result.fail);
       }
@@ -70,10 +84,10 @@ export class Forwarder {
   async oneWay(message: JsonRpcMessage, body: string, what: string): Promise<boolean> {
     try {
       await this.upstream.ready();
-      const used = { renewed: false, recovered: false, resent: false };
+      const spent: Spent = { renewed: false, recovered: false };
       for (;;) {
         await this.session.beforeSend(this.replay);
-        const result = await this.attempt(message, body, undefined, used);
+        const result = await this.attempt(message, body, undefined, spent);
         if (result.done) return true;
         if ('fail' in result) throw result.fail;
       }
@@ -83,25 +97,16 @@ export class Forwarder {
     }
   }
 
-  /** One POST (plus resumptions of its stream). `used` tracks which one-time retries are spent. */
-  private async attempt(
-    message: JsonRpcMessage,
-    body: string,
-    id: JsonRpcId | undefined,
-    used: { renewed: boolean; recovered: boolean; resent: boolean },
-  ): Promise<Attempt> {
+  /** One POST (plus resumptions of its stream). */
+  private async attempt(message: JsonRpcMessage, body: string, id: JsonRpcId | undefined, spent: Spent): Promise<Attempt> {
     const exchange = await this.channel.post(body);
     if (!exchange.ok) {
       const { failure } = exchange;
-      if (failure.tls && !used.recovered) {
-        used.recovered = true;
+      if (failure.tls && !spent.recovered) {
+        spent.recovered = true;
         if (await this.upstream.recover({ kind: 'tls', error: failure.error })) return { done: false, retry: true };
       }
-      if (!failure.sent && !failure.tls && !used.resent) {
-        used.resent = true;
-        this.logger.debug('request not sent; retrying on a new connection', { error: failure.error.detail });
-        return { done: false, retry: true };
-      }
+      if (!failure.sent && !failure.tls) return this.resendUnreached(failure.error, spent);
       return { done: false, fail: failure.error };
     }
     const res = exchange.response;
@@ -116,19 +121,29 @@ export class Forwarder {
       return this.answerFrom(res, id, sessionId);
     }
     const text = await res.body.text().catch(() => '');
-    if (this.session.isSessionGone(res.status, text, res.sentSessionId) && !used.renewed) {
-      used.renewed = true;
+    if (this.session.isSessionGone(res.status, text, res.sentSessionId) && !spent.renewed) {
+      spent.renewed = true;
       await this.session.reestablish(res.sentSessionId, this.replay);
       return { done: false, retry: true };
     }
     const refusal = refusalOf(res, text);
-    if (refusal && !used.recovered) {
-      used.recovered = true;
+    if (refusal && !spent.recovered) {
+      spent.recovered = true;
       if (await this.upstream.recover(refusal)) return { done: false, retry: true };
     }
     const passthrough = id === undefined ? undefined : jsonRpcErrorFor(text, id);
     if (passthrough) return { done: true, answer: passthrough };
-    return { done: false, fail: statusError(res.status, text, this.channel.url) };
+    const gateway = gatewayVerdict(res.status, res.headers, text, this.channel.url);
+    if (gateway?.kind === 'unreached') return this.resendUnreached(gateway.error, spent);
+    return { done: false, fail: gateway?.error ?? statusError(res.status, text, this.channel.url) };
+  }
+
+  /** Waits the next back-off delay and asks for a resend, or fails once the message's window is spent. */
+  private async resendUnreached(error: BridgeError, spent: Spent): Promise<Attempt> {
+    spent.unreached ??= new RetryWindow(this.unreachedRetryMs);
+    if (!(await spent.unreached.wait(this.channel.signal))) return { done: false, fail: spent.unreached.exhausted(error) };
+    this.logger.debug('the message did not reach the server; resending', { error: error.detail });
+    return { done: false, retry: true };
   }
 
   private async answerFrom(res: OpenResponse, id: JsonRpcId, sessionId: string | undefined): Promise<Attempt> {

@@ -53,7 +53,8 @@ export class HttpChannel {
   constructor(
     private readonly upstream: Upstream,
     private readonly session: McpSession,
-    private readonly signal: AbortSignal,
+    /** Aborted at shutdown: ends requests and the waits between resends. */
+    readonly signal: AbortSignal,
   ) {}
 
   get url(): URL {

@@ -35,6 +35,8 @@ export interface RelayOptions {
   autoReconnect?: boolean;
   /** Forward sampling/elicitation/roots even when the upstream cannot carry server→client requests. */
   keepClientCapabilities?: boolean;
+  /** How long a message that cannot reach the server is resent before it fails (restarts); 20 s by default. */
+  unreachedRetryMs?: number;
   /** Resolves when the relay should stop (signals); stdin end stops it too. */
   stop?: Promise<void>;
 }
@@ -72,7 +74,7 @@ class Relay {
     this.session = new McpSession(this.logger, options.autoReconnect ?? true, () => this.serverStream.nudge());
     this.channel = new HttpChannel(options.upstream, this.session, this.aborter.signal);
     this.serverMessages = new ServerMessages(this.writer, this.logger);
-    this.forwarder = new Forwarder(options.upstream, this.channel, this.session, this.serverMessages, this.logger);
+    this.forwarder = new Forwarder(options.upstream, this.channel, this.session, this.serverMessages, this.logger, options.unreachedRetryMs);
     this.serverStream = new ServerStream(options.upstream, this.channel, this.session, this.serverMessages, this.forwarder.replay, this.logger);
   }
 

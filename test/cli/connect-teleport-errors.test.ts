@@ -1,6 +1,5 @@
 import { findFreePort } from '../../fixtures/upstreams';
 import { RawBridge } from '../mcp/support/bridge';
-import { buildCli } from '../support/cli';
 import { APPS, ROLES, startMcpCluster, type McpCluster } from '../support/mcp-cluster';
 
 /**
@@ -33,7 +32,7 @@ async function tagFor(args: string[]): Promise<string> {
 }
 
 beforeAll(async () => {
-  [world] = await Promise.all([startMcpCluster(), buildCli()]);
+  world = await startMcpCluster();
   goodIdentity = (await world.bots.start({ name: 'agent', roles: [ROLES.all], allowReissue: true })).outDir;
 });
 

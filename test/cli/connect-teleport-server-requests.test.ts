@@ -1,7 +1,6 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { CreateMessageRequestSchema, ElicitRequestSchema, ListRootsRequestSchema, type ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import { clientThroughBridge } from '../mcp/support/bridge';
-import { buildCli } from '../support/cli';
 import { APPS, ROLES, startMcpCluster, type McpCluster } from '../support/mcp-cluster';
 
 /** On a cluster without the App Service limits (a future Teleport), server→client requests round-trip. */
@@ -15,7 +14,7 @@ let rootsAsked = 0;
 const textOf = (result: any): string => result.content.map((c: any) => c.text ?? '').join('');
 
 beforeAll(async () => {
-  [world] = await Promise.all([startMcpCluster({ appServiceLimits: false }), buildCli()]);
+  world = await startMcpCluster({ appServiceLimits: false });
   const identity = (await world.bots.start({ name: 'agent', roles: [ROLES.all], allowReissue: true })).outDir;
   ({ client } = await clientThroughBridge(world.connectArgs(APPS.everything, identity, ['--keep-client-capabilities']), CAPABILITIES, (c) => {
     c.setRequestHandler(CreateMessageRequestSchema, async (req) => ({

@@ -2,7 +2,6 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CreateMessageRequestSchema as CreateMessageRequest, LoggingMessageNotificationSchema, type ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import { clientThroughBridge } from '../mcp/support/bridge';
-import { buildCli } from '../support/cli';
 import { APPS, ROLES, startMcpCluster, type McpCluster } from '../support/mcp-cluster';
 
 /** `connect` through the test cluster (App Service limits on, like Teleport 18.3) to real MCP servers. */
@@ -23,7 +22,7 @@ async function waitFor(check: () => boolean): Promise<void> {
 }
 
 beforeAll(async () => {
-  [world] = await Promise.all([startMcpCluster(), buildCli()]);
+  world = await startMcpCluster();
   identityDir = (await world.bots.start({ name: 'agent', roles: [ROLES.all], allowReissue: true })).outDir;
   [{ client: everything }, { client: demo }] = await Promise.all([
     clientThroughBridge(world.connectArgs(APPS.everything, identityDir), {}, (c) =>

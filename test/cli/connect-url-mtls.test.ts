@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +6,6 @@ import { clientThroughBridge, RawBridge } from '../mcp/support/bridge';
 import { RecordingProxy } from '../mcp/support/recording-proxy';
 import { ServerEverything } from '../mcp/support/server-everything';
 
-const ROOT = join(__dirname, '../..');
 const HOUR = 3600_000;
 let dir: string;
 let server: ServerEverything;
@@ -24,7 +22,6 @@ async function writeClientIdentity(ca: CertificateAuthority, name: string): Prom
 }
 
 beforeAll(async () => {
-  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT });
   dir = mkdtempSync(join(tmpdir(), 'mcp-bridge-mtls-'));
   const serverCA = await createCA({ clusterName: 'web', kind: 'public', algorithm: 'p256' });
   const clientCA = await createCA({ clusterName: 'clients', kind: 'user', algorithm: 'p256' });

@@ -1,10 +1,10 @@
-import { buildCli, MCP_APP, startTestbed, type Testbed } from '../doctor/support/testbed';
+import { MCP_APP, startTestbed, type Testbed } from '../doctor/support/testbed';
 
 let bed: Testbed;
 let reissuable: string;
 
 beforeAll(async () => {
-  [bed] = await Promise.all([startTestbed(), buildCli()]);
+  bed = await startTestbed();
   reissuable = await bed.identity({ allowReissue: true });
 });
 afterAll(() => bed?.close());

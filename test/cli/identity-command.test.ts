@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
@@ -37,7 +37,6 @@ function tbotDir(id: TestIdentity, options: { combined?: boolean } = {}): string
 }
 
 beforeAll(async () => {
-  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: repo, stdio: 'inherit' });
   root = mkdtempSync(join(tmpdir(), 'identity-cli-'));
   pki = await createTestPki('p256', 'prod.example.com');
   valid = await issueTestIdentity(pki);

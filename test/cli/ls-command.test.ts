@@ -1,12 +1,12 @@
 import { createServer, type AddressInfo } from 'node:net';
 import { parse as parseYaml } from 'yaml';
-import { buildCli, MCP_APP, startTestbed, STDIO_APP, WEB_APP, type Testbed } from '../doctor/support/testbed';
+import { MCP_APP, startTestbed, STDIO_APP, WEB_APP, type Testbed } from '../doctor/support/testbed';
 
 let bed: Testbed;
 let identityDir: string;
 
 beforeAll(async () => {
-  [bed] = await Promise.all([startTestbed(), buildCli()]);
+  bed = await startTestbed();
   identityDir = await bed.identity({ allowReissue: true });
 });
 afterAll(() => bed?.close());

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { buildCli, startFaultBed, type FaultBed } from './support/fault-bed';
+import { startFaultBed, type FaultBed } from './support/fault-bed';
 import { report, RSS_GROWTH_LIMIT_KB, underLoad } from './support/load';
 
 const RENEWALS = 50;
@@ -7,7 +7,6 @@ const RENEWALS = 50;
 let bed: FaultBed;
 
 beforeAll(async () => {
-  buildCli();
   bed = await startFaultBed();
 });
 

@@ -1,4 +1,4 @@
-import { buildCli, startFaultBed, type FaultBed } from './support/fault-bed';
+import { startFaultBed, type FaultBed } from './support/fault-bed';
 import { report, RSS_GROWTH_LIMIT_KB, underLoad } from './support/load';
 
 const IDLE_DROPS = 20;
@@ -7,7 +7,6 @@ const BUSY_DROPS = 10;
 let bed: FaultBed;
 
 beforeAll(async () => {
-  buildCli();
   bed = await startFaultBed();
 });
 

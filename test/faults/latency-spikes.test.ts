@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { buildCli, startFaultBed, type FaultBed } from './support/fault-bed';
+import { startFaultBed, type FaultBed } from './support/fault-bed';
 import { report, RSS_GROWTH_LIMIT_KB, underLoad } from './support/load';
 
 /** Added App Service latency per spike (ms): the bridge sets no deadline of its own, so slow answers still arrive. */
@@ -8,7 +8,6 @@ const SPIKES = [200, 1_000, 50, 2_500, 500];
 let bed: FaultBed;
 
 beforeAll(async () => {
-  buildCli();
   bed = await startFaultBed();
 });
 

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { buildCli, startFaultBed, type FaultBed } from './support/fault-bed';
+import { startFaultBed, type FaultBed } from './support/fault-bed';
 import { Load } from './support/load';
 
 const HEADER_VALUES = ['Bearer s3cr3t-token-value-0123456789', 'api-key-value-9876543210-abcdef'];
@@ -10,7 +10,6 @@ const RENEWALS = 3;
 let bed: FaultBed;
 
 beforeAll(async () => {
-  buildCli();
   bed = await startFaultBed({ bridgeArgs: ['-H', `Authorization: ${HEADER_VALUES[0]}`, '-H', `X-Api-Key: ${HEADER_VALUES[1]}`] });
 });
 

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { buildCli, startFaultBed, type FaultBed } from './support/fault-bed';
+import { startFaultBed, type FaultBed } from './support/fault-bed';
 import { report, RSS_GROWTH_LIMIT_KB, underLoad, type FaultRun } from './support/load';
 
 const UPSTREAM_RESTARTS = 5;
@@ -10,7 +10,6 @@ const PROXY_DOWN_MS = 500;
 let bed: FaultBed;
 
 beforeAll(async () => {
-  buildCli();
   bed = await startFaultBed();
 });
 

@@ -1,4 +1,4 @@
-import { buildCli, startFaultBed, type FaultBed } from './support/fault-bed';
+import { startFaultBed, type FaultBed } from './support/fault-bed';
 import { report, RSS_GROWTH_LIMIT_KB, underLoad } from './support/load';
 
 const EXPIRIES = 20;
@@ -6,7 +6,6 @@ const EXPIRIES = 20;
 let bed: FaultBed;
 
 beforeAll(async () => {
-  buildCli();
   bed = await startFaultBed();
 });
 

@@ -8,7 +8,7 @@ import { silentLogger } from '../../src/log/logger';
 import { findMcpApp } from '../../src/teleport/apps';
 import { AuthClient } from '../../src/teleport/auth-client';
 import { parseProxyAddress } from '../../src/teleport/proxy-address';
-import { buildCli, startFaultBed, type FaultBed } from './support/fault-bed';
+import { startFaultBed, type FaultBed } from './support/fault-bed';
 
 const BIN = join(resolve(__dirname, '..', '..'), 'bin', 'mcp-bridge');
 
@@ -51,7 +51,6 @@ async function startImpostor(alpn: string[]): Promise<Impostor> {
 let bed: FaultBed;
 
 beforeAll(async () => {
-  buildCli();
   bed = await startFaultBed();
 });
 

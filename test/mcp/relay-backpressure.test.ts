@@ -1,10 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RawBridge } from './support/bridge';
 import { ScriptedServer, SseResponse, result } from './support/scripted-server';
 
-const ROOT = join(__dirname, '../..');
 const MiB = 1024 * 1024;
 const NOTIFICATIONS = 512;
 const PAD = 'x'.repeat(128 * 1024); // 512 × 128 KiB = 64 MiB streamed in one answer
@@ -16,7 +13,6 @@ let sent = 0;
 const bridges: RawBridge[] = [];
 
 beforeAll(async () => {
-  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT });
   server = await ScriptedServer.start();
   server.handle('tools/call', async (m, res) => {
     const sse = new SseResponse(res);

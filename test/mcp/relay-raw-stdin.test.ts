@@ -1,9 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { RawBridge } from './support/bridge';
 import { ServerEverything } from './support/server-everything';
 
-const ROOT = join(__dirname, '../..');
 let server: ServerEverything;
 let bridge: RawBridge;
 const line = (message: unknown) => JSON.stringify(message) + '\n';
@@ -11,7 +8,6 @@ const answerTo = (id: unknown) => (messages: any[]) => messages.some((m) => !Arr
 const find = (messages: any[], id: unknown) => messages.filter((m) => !Array.isArray(m) && m.id === id);
 
 beforeAll(async () => {
-  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT });
   server = await ServerEverything.start();
   bridge = new RawBridge(['connect', '--url', server.url, '--max-message-size', String(1024 * 1024)]);
   bridge.send(line({ jsonrpc: '2.0', id: 'init', method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } }));

@@ -1,10 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { RawBridge } from './support/bridge';
 import { RecordingProxy } from './support/recording-proxy';
 import { ServerEverything } from './support/server-everything';
 
-const ROOT = join(__dirname, '../..');
 const line = (message: unknown) => JSON.stringify(message) + '\n';
 const answerTo = (id: unknown) => (messages: any[]) => messages.some((m) => m.id === id && !m.method);
 const find = (messages: any[], id: unknown) => messages.find((m) => m.id === id && !m.method);
@@ -13,7 +10,6 @@ let server: ServerEverything;
 let proxy: RecordingProxy;
 
 beforeAll(async () => {
-  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT });
   server = await ServerEverything.start();
   proxy = await RecordingProxy.start(server.url);
 });

@@ -1,5 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import {
@@ -12,7 +10,6 @@ import {
 import { clientThroughBridge } from './support/bridge';
 import { ServerEverything } from './support/server-everything';
 
-const ROOT = join(__dirname, '../..');
 const CAPABILITIES: ClientCapabilities = { sampling: {}, elicitation: {}, roots: { listChanged: true } };
 
 let server: ServerEverything;
@@ -21,7 +18,6 @@ let rootsAsked = 0;
 const logs: unknown[] = [];
 
 beforeAll(async () => {
-  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT });
   server = await ServerEverything.start();
   ({ client } = await clientThroughBridge(['connect', '--url', server.url], CAPABILITIES, (c) => {
     c.setRequestHandler(CreateMessageRequestSchema, async (req) => ({

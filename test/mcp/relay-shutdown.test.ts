@@ -1,16 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import type { ServerResponse } from 'node:http';
-import { join } from 'node:path';
 import { RawBridge } from './support/bridge';
 import { ScriptedServer, json, result } from './support/scripted-server';
 
-const ROOT = join(__dirname, '../..');
 const line = (message: unknown) => JSON.stringify(message) + '\n';
 const answer = (messages: any[], id: unknown) => messages.find((m) => m.id === id && m.method === undefined);
 
-beforeAll(() => {
-  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT });
-});
 
 type Trigger = 'stdin end' | 'SIGTERM' | 'SIGINT';
 

@@ -23,7 +23,6 @@ let packed: PackResult;
 
 beforeAll(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'mcp-bridge-pack-'));
-  await run(process.execPath, ['scripts/build.mjs'], { cwd: repo }); // pack what the sources build today
   const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', dir], { cwd: repo });
   packed = (JSON.parse(stdout) as PackResult[])[0];
   tarball = path.join(dir, packed.filename);

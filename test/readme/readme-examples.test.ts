@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { BIN, buildCli, REPO } from '../support/cli';
+import { BIN, REPO } from '../support/cli';
 import { APPS, ROLES, startMcpCluster, type McpCluster } from '../support/mcp-cluster';
 
 /**
@@ -36,7 +36,7 @@ function withTestValues(text: string): string {
 }
 
 beforeAll(async () => {
-  [world] = await Promise.all([startMcpCluster(), buildCli()]);
+  world = await startMcpCluster();
   identityDir = (await world.bots.start({ name: 'readme', roles: [ROLES.all], allowReissue: true })).outDir;
   // Inside node_modules/ so the .mjs resolves @langchain/mcp-adapters the way a user's project does.
   scratch = mkdtempSync(join(REPO, 'node_modules', '.readme-examples-'));

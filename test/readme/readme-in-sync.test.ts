@@ -1,8 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { buildCli, REPO } from '../support/cli';
+import { REPO } from '../support/cli';
 
-beforeAll(() => buildCli());
 
 test('the generated parts of README.md match the CLI help and the error catalogue (scripts/readme.ts --check)', async () => {
   const outcome = await new Promise<{ code: number; stderr: string }>((resolve) =>

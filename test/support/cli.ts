@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { join, resolve } from 'node:path';
 
 export const REPO = resolve(__dirname, '..', '..');
@@ -6,12 +5,6 @@ export const REPO = resolve(__dirname, '..', '..');
 export const BIN = join(REPO, 'bin', 'mcp-bridge');
 
 /** Builds dist/ (once per test file, in beforeAll): the tests run what users run. */
-export function buildCli(): Promise<void> {
-  return new Promise((done, fail) => {
-    execFile(process.execPath, [join(REPO, 'scripts', 'build.mjs')], { cwd: REPO }, (err, _stdout, stderr) => (err ? fail(new Error(`build failed: ${stderr}`)) : done()));
-  });
-}
-
 /** process.env without MCP_BRIDGE_* and TELEPORT_* variables, so a developer's own settings cannot leak into a test. */
 export function cleanEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(MCP_BRIDGE_|TELEPORT_)/.test(k)));

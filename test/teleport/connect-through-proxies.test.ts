@@ -4,7 +4,7 @@ import { startTestCluster, type TestCluster, type TestClusterOptions } from '../
 import { PROXY_HOSTNAME } from '../../fixtures/cluster/cas';
 import { startConnectProxy, type ConnectProxy } from '../../fixtures/net/connect-proxy';
 import { startDemoServer, type DemoServer } from '../../fixtures/upstreams';
-import { BIN, buildCli, cleanEnv } from '../support/cli';
+import { BIN, cleanEnv } from '../support/cli';
 import { clusterBots, type ClusterBots } from '../support/cluster-bots';
 
 /**
@@ -59,7 +59,7 @@ const textOf = (result: any): string => result.content.map((c: any) => c.text ??
 
 let corp: ConnectProxy;
 beforeAll(async () => {
-  [corp] = await Promise.all([startConnectProxy({ hosts: { [PROXY_HOSTNAME]: '127.0.0.1' } }), buildCli()]);
+  corp = await startConnectProxy({ hosts: { [PROXY_HOSTNAME]: '127.0.0.1' } });
 });
 afterAll(() => corp?.close());
 

@@ -9,7 +9,6 @@ import { startDemoServer, type DemoServer } from '../../../fixtures/upstreams';
 import { BIN, cleanEnv } from '../../support/cli';
 import { clusterBots } from '../../support/cluster-bots';
 
-export { buildCli } from '../../support/cli';
 
 export const MCP_APP = 'docs';
 export const STDIO_APP = 'local-tools';

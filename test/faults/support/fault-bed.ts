@@ -3,7 +3,6 @@
  * an identity the bridge may reissue from, and the built CLI (`bin/mcp-bridge connect`) spawned by an SDK client,
  * exactly as Claude Desktop runs it. close() stops everything it started.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -41,11 +40,6 @@ export interface FaultBed {
   bridge: Bridge;
   dir: string;
   close(): Promise<void>;
-}
-
-/** Builds dist/ once per test file: the suite runs what users run. */
-export function buildCli(): void {
-  execFileSync(process.execPath, [join(REPO, 'scripts', 'build.mjs')], { cwd: REPO });
 }
 
 /** Resident set size of a process in kB, from /proc (Linux). */
