@@ -4,6 +4,9 @@ import { builtinModules } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { APPS, ROLES, startMcpCluster } from '../support/mcp-cluster';
 
 const run = promisify(execFile);
 const repo = path.resolve(__dirname, '..', '..');
@@ -54,6 +57,32 @@ describe('npm pack', () => {
     const installed = await fs.realpath(path.join(prefix, 'lib', 'node_modules', 'mcp-bridge', 'bin', 'mcp-bridge'));
     expect(JSON.parse(entry.stdout).mcpServers['teleport-mcp-docs'].args).toEqual([installed, 'connect', 'docs']);
   });
+
+  it("the installed package runs the demo's connect path through the test cluster, started by absolute path from another directory", async () => {
+    const prefix = path.join(dir, 'prefix-connect');
+    await run('npm', ['install', '-g', tarball, '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund'], { cwd: dir, timeout: 60_000 });
+    const installed = await fs.realpath(path.join(prefix, 'lib', 'node_modules', 'mcp-bridge', 'bin', 'mcp-bridge'));
+    const world = await startMcpCluster();
+    const client = new Client({ name: 'packaging-test', version: '1.0.0' });
+    try {
+      const { outDir } = await world.bots.start({ name: 'packaged', roles: [ROLES.all], allowReissue: true });
+      // As an MCP client starts it: node + the launcher by absolute path, settings in env, cwd unrelated to the package.
+      await client.connect(
+        new StdioClientTransport({
+          command: process.execPath,
+          args: [installed, 'connect', APPS.demo],
+          env: { ...getDefaultEnvironment(), TELEPORT_IDENTITY_FILE: outDir, TELEPORT_PROXY: world.cluster.proxyAddr, MCP_BRIDGE_CA: world.cluster.publicCaFile },
+          cwd: os.tmpdir(),
+          stderr: 'pipe',
+        }),
+      );
+      const whoami = (await client.callTool({ name: 'whoami', arguments: {} })) as { content: { text?: string }[] };
+      expect(whoami.content.map((c) => c.text ?? '').join('')).toContain('bot-packaged');
+    } finally {
+      await client.close();
+      await world.close();
+    }
+  }, 120_000);
 
   it('runs from the unpacked tarball alone, with no node_modules beside it', async () => {
     const unpacked = path.join(dir, 'unpacked');

@@ -137,9 +137,12 @@ export interface FaultRun {
   summary: LoadSummary;
   /** What the probe call right after each fault got ('ok' or its failure key). */
   probes: string[];
-  /** The bridge's RSS after the run minus before, in kB. */
+  /** The bridge's RSS after the run minus its RSS under the same load before the first fault, in kB. */
   rssGrowthKb: number;
 }
+
+/** Calls completed under load before the memory baseline is taken. */
+const WARM_UP_CALLS = 200;
 
 /**
  * Runs `count` faults one after another under continuous load, probing with one call after each fault, and
@@ -148,8 +151,11 @@ export interface FaultRun {
 export async function underLoad(bed: FaultBed, count: number, inject: (index: number, load: Load) => Promise<void>): Promise<FaultRun> {
   const load = new Load(bed.bridge.client);
   if ((await load.probe()) !== 'ok') throw new Error(`the bridge does not answer before any fault: ${bed.bridge.stderr().slice(-2000)}`);
-  const rssBefore = await rssKb(bed.bridge.pid);
   load.start();
+  // The baseline is the bridge's steady state under this same load, so the comparison shows what the faults cost,
+  // not the heap the load itself needs.
+  await load.progress(WARM_UP_CALLS);
+  const rssBefore = await rssKb(bed.bridge.pid);
   const probes: string[] = [];
   for (let i = 0; i < count; i++) {
     await inject(i, load);
