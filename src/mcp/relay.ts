@@ -8,13 +8,13 @@ import { Forwarder } from './forwarder';
 import { HttpChannel } from './http-channel';
 import { decodeLine, oversizeReply } from './inbound';
 import { classify, errorResponse, type JsonRpcId, type JsonRpcMessage } from './jsonrpc';
+import { DEFAULT_MAX_MESSAGE_SIZE } from './limits';
 import { LineSplitter } from './line-splitter';
 import { MessageWriter } from './message-writer';
 import { ServerMessages } from './server-messages';
 import { ServerStream } from './server-stream';
 import { McpSession } from './session';
 
-export const DEFAULT_MAX_MESSAGE_SIZE = 16 * 1024 * 1024;
 /** How long pending requests may still finish after stdin ends or a signal arrives. */
 const SHUTDOWN_GRACE_MS = 2_000;
 /** How long each closing step may take: the last answers reaching stdout, the session DELETE, closing connections. */
@@ -63,8 +63,9 @@ class Relay {
   private readonly pending = new Set<Promise<unknown>>();
   private readonly maxMessageSize: number;
   /** Resolves when pending requests must be answered with SHUTTING_DOWN. */
-  private giveUp!: () => void;
-  private readonly givenUp = new Promise<void>((resolve) => (this.giveUp = resolve));
+  /** Requests still waiting, each answered SHUTTING_DOWN if shutdown gives up on it (a Set, not reactions on one
+   * long-lived promise: those would pile up for every request ever made). */
+  private readonly abandon = new Set<() => void>();
   private strippedLogged = false;
 
   constructor(private readonly options: RelayOptions) {
@@ -120,7 +121,7 @@ class Relay {
 
   private async handleSingle(value: unknown, text: string): Promise<void> {
     const answer = await this.dispatch(value, text);
-    if (answer) await this.writer.write(answer);
+    if (answer) await this.writer.write(answer.message, answer.text);
   }
 
   /** Batches were removed from MCP (and Teleport refuses them): each element goes up alone, answers come back as one array. */
@@ -130,22 +131,35 @@ class Relay {
       return;
     }
     const answers = await Promise.all(values.map((value) => this.dispatch(value)));
-    const present = answers.filter((a): a is JsonRpcMessage => a !== undefined);
+    const present = answers.filter((a) => a !== undefined).map((a) => a.message);
     if (present.length) await this.writer.write(present);
   }
 
-  /** Forwards one message; resolves with the answer a request needs (or an error), undefined for other kinds. */
-  private async dispatch(value: unknown, text?: string): Promise<JsonRpcMessage | undefined> {
+  /**
+   * Forwards one message; resolves with the answer a request needs (or an error) and, when it can be written as
+   * is, the JSON text it came in; undefined for other kinds.
+   */
+  private async dispatch(value: unknown, text?: string): Promise<{ message: JsonRpcMessage; text?: string } | undefined> {
     const c = classify(value);
     switch (c.kind) {
       case 'invalid':
-        return errorResponse(c.id, toJsonRpcError(new BridgeError('INVALID_REQUEST', `Not a JSON-RPC 2.0 message: ${c.reason}.`)));
+        return { message: errorResponse(c.id, toJsonRpcError(new BridgeError('INVALID_REQUEST', `Not a JSON-RPC 2.0 message: ${c.reason}.`))) };
       case 'request': {
         const work = c.method === 'initialize' ? this.initialize(c.id, c.message) : this.forwarder.request(c.id, c.message, text ?? JSON.stringify(c.message));
-        const shutdownAnswer = this.givenUp.then(() => ({
-          answer: errorResponse(c.id, toJsonRpcError(new BridgeError('SHUTTING_DOWN', `Request ${JSON.stringify(c.id)} was still pending when mcp-bridge shut down.`))),
-        }));
-        return (await Promise.race([work, shutdownAnswer])).answer;
+        let giveUp!: () => void;
+        const shutdownAnswer = new Promise<{ answer: JsonRpcMessage }>((resolve) => {
+          giveUp = () =>
+            resolve({
+              answer: errorResponse(c.id, toJsonRpcError(new BridgeError('SHUTTING_DOWN', `Request ${JSON.stringify(c.id)} was still pending when mcp-bridge shut down.`))),
+            });
+        });
+        this.abandon.add(giveUp);
+        try {
+          const done: { answer: JsonRpcMessage; text?: string } = await Promise.race([work, shutdownAnswer]);
+        return { message: done.answer, text: done.text };
+        } finally {
+          this.abandon.delete(giveUp);
+        }
       }
       case 'notification': {
         const isInitialized = c.method === 'notifications/initialized';
@@ -187,7 +201,7 @@ class Relay {
     this.options.input.pause();
     const grace = sleep(SHUTDOWN_GRACE_MS, undefined, { ref: false });
     await Promise.race([Promise.allSettled([...this.pending]), grace]);
-    this.giveUp();
+    for (const giveUp of this.abandon) giveUp();
     // Answers queue behind a client that stopped reading stdout: they are written if it reads, but never hold the exit.
     await bounded(Promise.allSettled([...this.pending]));
     this.serverStream.stop();
