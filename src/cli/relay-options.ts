@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { BridgeError } from '../errors/catalogue';
-import { DEFAULT_MAX_MESSAGE_SIZE } from '../mcp/relay';
+import { DEFAULT_MAX_MESSAGE_SIZE } from '../mcp/limits';
 import { envFlag } from './connection-options';
 
 /** How the relay behaves (connect, and config which writes them into client entries). */

@@ -14,6 +14,12 @@ import { readSse } from './sse';
 const MAX_FRUITLESS_RESUMES = 3;
 const DEFAULT_RESUME_DELAY_MS = 500;
 
+/** The response to the request, with its JSON text when it can be relayed as is. */
+interface Found {
+  answer: JsonRpcMessage;
+  text?: string;
+}
+
 /** How one POST's answer stream ended when it did not contain the response. */
 interface StreamEnd {
   lastEventId?: string;
@@ -30,7 +36,7 @@ interface Spent {
 }
 
 type Attempt =
-  | { done: true; answer: JsonRpcMessage; sessionId?: string }
+  | { done: true; answer: JsonRpcMessage; text?: string; sessionId?: string }
   | { done: false; retry: true }
   | { done: false; fail: BridgeError };
 
@@ -63,8 +69,8 @@ export class Forwarder {
     }
   };
 
-  /** Forwards a request; resolves with its response or an error response, never rejects. */
-  async request(id: JsonRpcId, message: JsonRpcMessage, body: string): Promise<{ answer: JsonRpcMessage; sessionId?: string }> {
+  /** Forwards a request; resolves with its response (and its JSON text when relayed as is) or an error response, never rejects. */
+  async request(id: JsonRpcId, message: JsonRpcMessage, body: string): Promise<{ answer: JsonRpcMessage; text?: string; sessionId?: string }> {
     const fail = (err: unknown) => ({ answer: errorResponse(id, toJsonRpcError(err)) });
     try {
       await this.upstream.ready();
@@ -72,7 +78,7 @@ export class Forwarder {
       for (;;) {
         await this.session.beforeSend(this.replay);
         const result = await this.attempt(message, body, id, spent);
-        if (result.done) return { answer: result.answer, sessionId: result.sessionId };
+        if (result.done) return { answer: result.answer, text: result.text, sessionId: result.sessionId };
         if ('fail' in result) return fail(result.fail);
       }
     } catch (err) {
@@ -107,6 +113,7 @@ export class Forwarder {
         if (await this.upstream.recover({ kind: 'tls', error: failure.error })) return { done: false, retry: true };
       }
       if (!failure.sent && !failure.tls) return this.resendUnreached(failure.error, spent);
+      if (failure.sent && failure.tls) return { done: false, fail: await this.refusedOrGone(failure.error) };
       return { done: false, fail: failure.error };
     }
     const res = exchange.response;
@@ -138,6 +145,18 @@ export class Forwarder {
     return { done: false, fail: gateway?.error ?? statusError(res.status, text, this.channel.url) };
   }
 
+  /**
+   * A new TLS connection closed before a byte, and fresh credentials did not help: a certificate the server refuses
+   * does it again to a probe without effects; a server (or proxy) that went away meanwhile does not, and then the
+   * request may have run.
+   */
+  private async refusedOrGone(refused: BridgeError): Promise<BridgeError> {
+    const probe = await this.channel.probe();
+    if (probe.ok) await probe.response.body.dump().catch(() => undefined);
+    else if (probe.failure.tls) return refused;
+    return new BridgeError('MAY_HAVE_RUN', `The connection to ${this.channel.url.host} closed after the request was sent, before any answer (the server or proxy went away).`, { cause: refused });
+  }
+
   /** Waits the next back-off delay and asks for a resend, or fails once the message's window is spent. */
   private async resendUnreached(error: BridgeError, spent: Spent): Promise<Attempt> {
     spent.unreached ??= new RetryWindow(this.unreachedRetryMs);
@@ -151,8 +170,8 @@ export class Forwarder {
       const text = await res.body.text().catch((err: unknown) => {
         throw new BridgeError('MAY_HAVE_RUN', `The answer from ${this.channel.url.host} was cut off: ${String(err)}`);
       });
-      const answer = await this.pickResponse(parseMessages(text), id);
-      return answer ? { done: true, answer, sessionId } : { done: false, fail: statusError(res.status, `no response to the request in: ${text}`, this.channel.url) };
+      const picked = await this.pickResponse(parseMessages(text), id);
+      return picked ? { done: true, ...picked, sessionId } : { done: false, fail: statusError(res.status, `no response to the request in: ${text}`, this.channel.url) };
     }
     let end = await this.readStream(res.body, id);
     // A server may close a response stream at will and expect a resume (SSE polling): only resumes that bring
@@ -177,12 +196,12 @@ export class Forwarder {
         sawServerRequest: next.sawServerRequest || end.sawServerRequest,
       };
     }
-    if ('answer' in end) return { done: true, answer: end.answer, sessionId };
+    if ('answer' in end) return { done: true, answer: end.answer, text: end.text, sessionId };
     return { done: false, fail: this.streamEndError(end) };
   }
 
   /** GET with Last-Event-ID for the rest of a response stream; undefined when the server would not resume it. */
-  private async resume(lastEventId: string, id: JsonRpcId): Promise<{ answer: JsonRpcMessage } | StreamEnd | undefined> {
+  private async resume(lastEventId: string, id: JsonRpcId): Promise<Found | StreamEnd | undefined> {
     const exchange = await this.channel.get(lastEventId);
     if (!exchange.ok) return undefined;
     const resumed = exchange.response;
@@ -206,15 +225,15 @@ export class Forwarder {
   }
 
   /** Reads an SSE answer, delivering everything but the response to stdout as it arrives. */
-  private async readStream(body: AsyncIterable<Buffer>, id: JsonRpcId): Promise<{ answer: JsonRpcMessage } | StreamEnd> {
+  private async readStream(body: AsyncIterable<Buffer>, id: JsonRpcId): Promise<Found | StreamEnd> {
     const end: StreamEnd = { sawServerRequest: false };
     try {
       for await (const event of readSse(body, { onRetry: (ms) => (end.retryMs = ms) })) {
         if (event.id !== undefined) end.lastEventId = event.id;
         if (!this.serverMessages.firstSighting(event.id) || event.data === '') continue;
-        for (const message of parseMessages(event.data)) {
-          if (isResponseTo(message, id)) return { answer: message };
-          if (await this.serverMessages.deliver(message)) end.sawServerRequest = true;
+        for (const { message, text } of parseMessages(event.data)) {
+          if (isResponseTo(message, id)) return { answer: message, text };
+          if (await this.serverMessages.deliver(message, text)) end.sawServerRequest = true;
         }
       }
     } catch (err) {
@@ -223,29 +242,40 @@ export class Forwarder {
     return end;
   }
 
-  private async pickResponse(messages: JsonRpcMessage[], id: JsonRpcId): Promise<JsonRpcMessage | undefined> {
-    let answer: JsonRpcMessage | undefined;
-    for (const message of messages) {
-      if (!answer && isResponseTo(message, id)) answer = message;
-      else await this.serverMessages.deliver(message);
+  private async pickResponse(messages: Parsed[], id: JsonRpcId): Promise<Found | undefined> {
+    let found: Found | undefined;
+    for (const { message, text } of messages) {
+      if (!found && isResponseTo(message, id)) found = { answer: message, text };
+      else await this.serverMessages.deliver(message, text);
     }
-    return answer;
+    return found;
   }
 }
 
+/** A message parsed from a body or event, with that text when it was the whole of it (then it is relayed as is). */
+interface Parsed {
+  message: JsonRpcMessage;
+  text?: string;
+}
+
 /** JSON-RPC messages in a body or event (one object, or an array from older servers); unparsable text yields none. */
-function parseMessages(text: string): JsonRpcMessage[] {
+function parseMessages(text: string): Parsed[] {
+  let value: unknown;
   try {
-    const value = JSON.parse(text) as unknown;
-    const list = Array.isArray(value) ? value : [value];
-    return list.filter((m): m is JsonRpcMessage => typeof m === 'object' && m !== null);
+    value = JSON.parse(text);
   } catch {
     return [];
   }
+  if (!Array.isArray(value)) return isObject(value) ? [{ message: value, text }] : [];
+  return value.filter(isObject).map((message) => ({ message }));
+}
+
+function isObject(value: unknown): value is JsonRpcMessage {
+  return typeof value === 'object' && value !== null;
 }
 
 /** An error body that is a JSON-RPC error for this request (e.g. Teleport's RBAC denial) passes through unchanged. */
 function jsonRpcErrorFor(text: string, id: JsonRpcId): JsonRpcMessage | undefined {
-  const [message] = parseMessages(text);
-  return message && isResponseTo(message, id) && 'error' in message ? message : undefined;
+  const [parsed] = parseMessages(text);
+  return parsed && isResponseTo(parsed.message, id) && 'error' in parsed.message ? parsed.message : undefined;
 }

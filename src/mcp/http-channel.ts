@@ -69,11 +69,16 @@ export class HttpChannel {
     return this.send('GET', { accept: 'text/event-stream', ...(lastEventId ? { 'last-event-id': lastEventId } : {}) });
   }
 
+  /** A request without effects (Teleport and MCP servers answer it 405 or 204): does a new connection get an answer? */
+  probe(): Promise<Exchange> {
+    return this.send('OPTIONS', {});
+  }
+
   delete(signal: AbortSignal): Promise<Exchange> {
     return this.send('DELETE', {}, undefined, signal);
   }
 
-  private async send(method: 'POST' | 'GET' | 'DELETE', own: Record<string, string>, body?: string, signal = this.signal): Promise<Exchange> {
+  private async send(method: 'POST' | 'GET' | 'DELETE' | 'OPTIONS', own: Record<string, string>, body?: string, signal = this.signal): Promise<Exchange> {
     const url = this.upstream.url;
     const protocol = this.session.headers();
     try {

@@ -15,8 +15,12 @@ export class MessageWriter {
     });
   }
 
-  write(message: unknown): Promise<void> {
-    const line = JSON.stringify(message) + '\n';
+  /**
+   * Queues `message`. `text`, when given, is the JSON it was parsed from and is written as is (one copy less of a
+   * large result) unless it spans lines; compact JSON never does.
+   */
+  write(message: unknown, text?: string): Promise<void> {
+    const line = (text !== undefined && !/[\r\n]/.test(text) ? text : JSON.stringify(message)) + '\n';
     const next = this.tail.then(() => this.writeLine(line));
     this.tail = next;
     return next;

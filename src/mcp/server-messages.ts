@@ -29,8 +29,11 @@ export class ServerMessages {
     return true;
   }
 
-  /** Writes a server message to stdout (awaiting backpressure); returns whether it was a server→client request. */
-  async deliver(message: JsonRpcMessage): Promise<boolean> {
+  /**
+   * Writes a server message to stdout (awaiting backpressure), as `text` when that is its JSON; returns whether it
+   * was a server→client request.
+   */
+  async deliver(message: JsonRpcMessage, text?: string): Promise<boolean> {
     const c = classify(message);
     if (c.kind === 'request') {
       const key = idKey(c.id);
@@ -39,10 +42,10 @@ export class ServerMessages {
         return true;
       }
       this.awaitingClient.add(key);
-      await this.writer.write(message);
+      await this.writer.write(message, text);
       return true;
     }
-    if (c.kind === 'notification') await this.writer.write(message);
+    if (c.kind === 'notification') await this.writer.write(message, text);
     else this.logger.debug('dropping unexpected message from the server', { kind: c.kind });
     return false;
   }

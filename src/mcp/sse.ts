@@ -1,4 +1,5 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { CompleteLines } from './sse-lines';
 
 export interface SseEvent {
   id?: string;
@@ -21,11 +22,12 @@ export async function* readSse(body: AsyncIterable<Buffer | Uint8Array>, options
     onEvent: (event: EventSourceMessage) => queue.push({ id: event.id || undefined, data: event.data }),
     onRetry: options.onRetry,
   });
-  const decoder = new TextDecoder();
+  const lines = new CompleteLines();
   for await (const chunk of body) {
-    parser.feed(decoder.decode(chunk, { stream: true }));
+    const text = lines.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    if (text) parser.feed(text);
     while (queue.length) yield queue.shift()!;
   }
-  parser.feed(decoder.decode());
+  parser.feed(lines.end());
   while (queue.length) yield queue.shift()!;
 }

@@ -5,7 +5,10 @@ export interface TransportFailure {
   error: BridgeError;
   /** False when the connection failed before the request could reach the server, so resending is safe. */
   sent: boolean;
-  /** The TLS handshake failed or the server refused our certificate: fresh credentials might fix it. */
+  /**
+   * The TLS handshake failed or the server refused our certificate: fresh credentials might fix it. With `sent`
+   * too, the connection only closed before a byte: a refused certificate, or a server that went away.
+   */
   tls: boolean;
 }
 

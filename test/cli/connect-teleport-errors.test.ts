@@ -70,10 +70,13 @@ test.each([
   ['APP_NOT_FOUND', 'no-such-app'],
   ['APP_NOT_MCP', APPS.web],
   ['APP_TRANSPORT_UNSUPPORTED', APPS.stdio],
-  ['UPSTREAM_STATUS', APPS.down],
 ])('%s for app %s', async (tag, app) => {
   expect(await tagFor(world.connectArgs(app, goodIdentity))).toBe(`MCP_BRIDGE_${tag}`);
 });
+
+test('UPSTREAM_UNREACHABLE for an app whose server refuses connections, once resending for 20 s has not reached it', async () => {
+  expect(await tagFor(world.connectArgs(APPS.down, goodIdentity))).toBe('MCP_BRIDGE_UPSTREAM_UNREACHABLE');
+}, 60_000);
 
 test('PROXY_UNREACHABLE when nothing listens on --proxy', async () => {
   const args = world.connectArgs(APPS.demo, goodIdentity);

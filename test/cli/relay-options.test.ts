@@ -1,6 +1,6 @@
 import yargs from 'yargs';
 import { BridgeError } from '../../src/errors/catalogue';
-import { DEFAULT_MAX_MESSAGE_SIZE } from '../../src/mcp/relay';
+import { DEFAULT_MAX_MESSAGE_SIZE } from '../../src/mcp/limits';
 import { relaySettingsFromArgs, withRelayOptions } from '../../src/cli/relay-options';
 
 const ENV_NAMES = ['MCP_BRIDGE_AUTO_RECONNECT', 'MCP_BRIDGE_KEEP_CLIENT_CAPABILITIES', 'MCP_BRIDGE_MAX_MESSAGE_SIZE'];

@@ -5,7 +5,7 @@ import { installedBridgeLaunch } from '../../client-config/install-location';
 import { PRINT_FORMATS, renderServer, type PrintFormat } from '../../client-config/printed-entry';
 import { BridgeError } from '../../errors/catalogue';
 import type { Logger } from '../../log/logger';
-import { DEFAULT_MAX_MESSAGE_SIZE } from '../../mcp/relay';
+import { DEFAULT_MAX_MESSAGE_SIZE } from '../../mcp/limits';
 import { connectionFromArgs, withConnectionOptions, type ConnectionArgs } from '../connection-options';
 import { relaySettingsFromArgs, withRelayOptions, type RelayArgs } from '../relay-options';
 import { loggerFromArgs, type GlobalArgs } from '../global-options';

@@ -89,9 +89,10 @@ export class ScriptedServer {
     this.server = createServer((req, res) => void this.serve(req, res));
   }
 
-  static async start(): Promise<ScriptedServer> {
+  /** Listens on a free port, or on `port` (a restart on the address a client already uses). */
+  static async start(port = 0): Promise<ScriptedServer> {
     const server = new ScriptedServer();
-    await new Promise<void>((resolve) => server.server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => server.server.listen(port, '127.0.0.1', resolve));
     return server;
   }
 
