@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../src/log/logger';
 import { startTestCluster } from '../fixtures/cluster';
-import { startTbot } from '../fixtures/tbot';
+import { startClusterTbot } from '../fixtures/cluster/bots';
 import { startServerEverything } from '../fixtures/upstreams';
 
 async function main(): Promise<void> {
@@ -23,17 +23,7 @@ async function main(): Promise<void> {
     logger,
   });
   const identityDir = join(dir, 'machine-id');
-  const tbot = await startTbot({
-    outDir: identityDir,
-    service: 'identity',
-    clusterName: cluster.clusterName,
-    userCA: cluster.cas.user,
-    hostCA: cluster.cas.host,
-    suite: cluster.suite,
-    bot: { name: 'demo', roles: ['mcp-dev'] },
-    allowReissue: true,
-  });
-  cluster.control.attachTbot(tbot);
+  const tbot = await startClusterTbot(cluster, identityDir, { name: 'demo', roles: ['mcp-dev'], allowReissue: true });
 
   process.stdout.write(
     JSON.stringify({

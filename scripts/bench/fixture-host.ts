@@ -8,8 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestCluster, type TestCluster } from '../../fixtures/cluster';
 import { generateKeyPair, issueIdentityCert, keyAlgorithmForSuite, privateKeyPem } from '../../fixtures/pki';
-import { startTbot, type Tbot } from '../../fixtures/tbot';
+import type { Tbot } from '../../fixtures/tbot';
 import { startDemoServer, startServerEverything } from '../../fixtures/upstreams';
+import { startClusterTbot } from '../../fixtures/cluster/bots';
 import type { BenchUpstream, FixtureInfo, HostMessage, HostRequest } from './fixture-protocol';
 
 const ROLE = 'mcp-bench';
@@ -68,18 +69,8 @@ async function main(): Promise<void> {
     });
     cleanups.push(() => cluster.close());
     const identityDir = join(scratchDir, 'machine-id');
-    const tbot: Tbot = await startTbot({
-      outDir: identityDir,
-      service: 'identity',
-      clusterName: cluster.clusterName,
-      userCA: cluster.cas.user,
-      hostCA: cluster.cas.host,
-      suite: cluster.suite,
-      bot: BOT,
-      allowReissue: true,
-    });
+    const tbot: Tbot = await startClusterTbot(cluster, identityDir, { ...BOT, allowReissue: true });
     cleanups.push(() => tbot.stop());
-    cluster.control.attachTbot(tbot);
     const info: FixtureInfo = {
       proxyAddr: cluster.proxyAddr,
       publicCaFile: cluster.publicCaFile,

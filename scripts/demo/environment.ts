@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { startTestCluster, type AppSpec, type RoleSpec, type TestCluster } from '../../fixtures/cluster';
-import { createTbot, type RenewalSummary, type Tbot } from '../../fixtures/tbot';
+import type { RenewalSummary, Tbot } from '../../fixtures/tbot';
+import { createClusterTbot } from '../../fixtures/cluster/bots';
 import { findFreePort, startDemoServer, startServerEverything, type DemoServer, type ServerEverything } from '../../fixtures/upstreams';
 
 /**
@@ -81,22 +82,10 @@ export async function startDemoEnvironment(options: DemoEnvironmentOptions): Pro
     cluster.control.attachUpstream(demoServer);
 
     const identityDir = join(options.tmpDir, 'tbot');
-    const tbot = createTbot({
-      outDir: identityDir,
-      service: 'identity',
-      clusterName: CLUSTER_NAME,
-      userCA: cluster.cas.user,
-      hostCA: cluster.cas.host,
-      suite: cluster.suite,
-      bot: BOT,
-      allowReissue: true,
-      renewIntervalMs: options.renewEveryMs,
-      ttlMs: ttlMs(options.renewEveryMs),
-    });
+    const tbot = createClusterTbot(cluster, identityDir, { ...BOT, allowReissue: true, renewIntervalMs: options.renewEveryMs, ttlMs: ttlMs(options.renewEveryMs) });
     tbot.on('renewed', options.onRenewal);
     stops.push(() => tbot.stop());
     await tbot.start();
-    cluster.control.attachTbot(tbot);
     return { cluster, tbot, identityDir, close: () => stopAll(stops.splice(0)) };
   } catch (err) {
     await stopAll(stops).catch(() => undefined); // the start-up error is the one worth reporting

@@ -3,7 +3,10 @@ import type forge from 'node-forge';
 import { BridgeError } from '../errors/catalogue';
 import type { AppRoute, TeleportIdentity } from './types';
 
-/** Subject attribute OIDs Teleport uses for identity (lib/tlsca/ca.go; teleport-wire.md §3). */
+/**
+ * Subject attribute OIDs Teleport uses for identity (lib/tlsca/ca.go; teleport-wire.md §3). Kept apart from
+ * fixtures/pki/teleport-subject.ts on purpose: the fixtures encode, this decodes, so a mistake in either fails a test.
+ */
 const OIDS = {
   commonName: '2.5.4.3',
   organization: '2.5.4.10',

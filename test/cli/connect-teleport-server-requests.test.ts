@@ -1,32 +1,21 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { CreateMessageRequestSchema, ElicitRequestSchema, ListRootsRequestSchema, type ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import { clientThroughBridge } from '../mcp/support/bridge';
+import { answerServerRequests, SERVER_REQUEST_CAPABILITIES } from '../mcp/support/server-requests';
 import { APPS, ROLES, startMcpCluster, type McpCluster } from '../support/mcp-cluster';
 
 /** On a cluster without the App Service limits (a future Teleport), server→client requests round-trip. */
 
-const CAPABILITIES: ClientCapabilities = { sampling: {}, elicitation: {}, roots: { listChanged: true } };
-
 let world: McpCluster;
 let client: Client;
-let rootsAsked = 0;
+let rootsAsked: () => number;
 
 const textOf = (result: any): string => result.content.map((c: any) => c.text ?? '').join('');
 
 beforeAll(async () => {
   world = await startMcpCluster({ appServiceLimits: false });
   const identity = (await world.bots.start({ name: 'agent', roles: [ROLES.all], allowReissue: true })).outDir;
-  ({ client } = await clientThroughBridge(world.connectArgs(APPS.everything, identity, ['--keep-client-capabilities']), CAPABILITIES, (c) => {
-    c.setRequestHandler(CreateMessageRequestSchema, async (req) => ({
-      model: 'test-model',
-      role: 'assistant',
-      content: { type: 'text', text: `sampled: ${JSON.stringify(req.params.messages[0].content)}` },
-    }));
-    c.setRequestHandler(ElicitRequestSchema, async () => ({ action: 'accept', content: { name: 'Ada', check: true } }));
-    c.setRequestHandler(ListRootsRequestSchema, async () => {
-      rootsAsked++;
-      return { roots: [{ uri: 'file:///work/project', name: 'project' }] };
-    });
+  ({ client } = await clientThroughBridge(world.connectArgs(APPS.everything, identity, ['--keep-client-capabilities']), SERVER_REQUEST_CAPABILITIES, (c) => {
+    ({ rootsAsked } = answerServerRequests(c));
   }));
 });
 
@@ -45,5 +34,5 @@ test('elicitation round-trips through the cluster', async () => {
 
 test('roots/list round-trips through the cluster', async () => {
   expect(textOf(await client.callTool({ name: 'get-roots-list', arguments: {} }))).toContain('file:///work/project');
-  expect(rootsAsked).toBeGreaterThan(0);
+  expect(rootsAsked()).toBeGreaterThan(0);
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createCA, generateKeyPair, issueIdentityCert, issueServerCert, privateKeyPem, type CertificateAuthority } from '../../fixtures/pki';
 import { clientThroughBridge, RawBridge } from '../mcp/support/bridge';
 import { RecordingProxy } from '../mcp/support/recording-proxy';
-import { ServerEverything } from '../mcp/support/server-everything';
+import { startServerEverything, type ServerEverything } from '../../fixtures/upstreams';
 
 const HOUR = 3600_000;
 let dir: string;
@@ -30,7 +30,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'server-ca.pem'), serverCA.cert.pem);
   await writeClientIdentity(clientCA, 'good-bot');
   await writeClientIdentity(await createCA({ clusterName: 'rogue', kind: 'user', algorithm: 'p256' }), 'rogue-bot');
-  server = await ServerEverything.start();
+  server = await startServerEverything();
   front = await RecordingProxy.start(server.url, {
     key: privateKeyPem(serverKey),
     cert: serverCert.pem,
@@ -42,7 +42,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await front?.close();
-  await server?.kill();
+  await server?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

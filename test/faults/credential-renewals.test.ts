@@ -1,6 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startFaultBed, type FaultBed } from './support/fault-bed';
 import { report, RSS_GROWTH_LIMIT_KB, underLoad } from './support/load';
+import { until } from '../support/until';
 
 const RENEWALS = 50;
 
@@ -16,10 +16,6 @@ afterAll(async () => {
 
 /** Successful GenerateUserCerts calls: one per identity generation the bridge took up. */
 const issued = () => bed.cluster.recorder.rpcs.filter((r) => r.method === 'GenerateUserCerts' && r.code === 0).length;
-
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await sleep(20);
-}
 
 test(`${RENEWALS} tbot renewals under continuous load fail no call, each switches new connections to a new app certificate, memory stays flat`, async () => {
   const run = await underLoad(bed, RENEWALS, async () => {

@@ -1,8 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startFaultBed, type FaultBed } from './support/fault-bed';
 import { Load } from './support/load';
+import { until } from '../support/until';
 
 const HEADER_VALUES = ['Bearer s3cr3t-token-value-0123456789', 'api-key-value-9876543210-abcdef'];
 const RENEWALS = 3;
@@ -27,10 +27,6 @@ async function pemBodyLines(dir: string): Promise<string[]> {
     }
   }
   return lines;
-}
-
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await sleep(20);
 }
 
 test('a debug log of a whole session with renewals and a reissue holds no key, certificate body, JWT or -H header value', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { BridgeError } from '../../src/errors/catalogue';
 import { CredentialWatcher, type Credentials, type IdentitySource } from '../../src/identity';
 import { captureLogger, combinedIdentityText, createTestPki, issueTestIdentity, writeTbotDirectory, type TestPki } from './tbot-output';
+import { until } from '../support/until';
 
 let root: string;
 let pki: TestPki;
@@ -26,11 +27,6 @@ function newWatcher(source: IdentitySource, logger = captureLogger().logger, pol
 }
 
 const nextGeneration = (w: CredentialWatcher) => new Promise<Credentials>((resolve) => w.once('generation', resolve));
-
-/** Waits for a condition driven by the watcher's own timers; the jest timeout bounds it. */
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((r) => setTimeout(r, 10));
-}
 
 function freshDir(): string {
   const dir = join(root, `case-${++seq}`);

@@ -3,11 +3,11 @@ import { silentLogger } from '../../src/log/logger';
 import { runRelay } from '../../src/mcp/relay';
 import { createDirectUpstream } from '../../src/upstream/direct';
 import type { Upstream } from '../../src/upstream/types';
-import { ServerEverything } from './support/server-everything';
+import { startServerEverything, type ServerEverything } from '../../fixtures/upstreams';
 
 let server: ServerEverything;
-beforeAll(async () => (server = await ServerEverything.start()));
-afterAll(async () => server?.kill());
+beforeAll(async () => (server = await startServerEverything()));
+afterAll(async () => server?.stop());
 
 /** Runs the relay in-process over an upstream that, like Teleport's App Service, cannot carry server→client requests. */
 async function toolsSeenThrough(keepClientCapabilities: boolean): Promise<string[]> {

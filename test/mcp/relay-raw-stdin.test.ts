@@ -1,5 +1,5 @@
 import { RawBridge } from './support/bridge';
-import { ServerEverything } from './support/server-everything';
+import { startServerEverything, type ServerEverything } from '../../fixtures/upstreams';
 
 let server: ServerEverything;
 let bridge: RawBridge;
@@ -8,7 +8,7 @@ const answerTo = (id: unknown) => (messages: any[]) => messages.some((m) => !Arr
 const find = (messages: any[], id: unknown) => messages.filter((m) => !Array.isArray(m) && m.id === id);
 
 beforeAll(async () => {
-  server = await ServerEverything.start();
+  server = await startServerEverything();
   bridge = new RawBridge(['connect', '--url', server.url, '--max-message-size', String(1024 * 1024)]);
   bridge.send(line({ jsonrpc: '2.0', id: 'init', method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } }));
   await bridge.until(answerTo('init'));
@@ -17,7 +17,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await bridge?.end();
-  await server?.kill();
+  await server?.stop();
 });
 
 test('garbage and invalid UTF-8 get parse errors with id null, and the bridge keeps serving', async () => {

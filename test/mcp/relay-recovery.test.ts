@@ -1,6 +1,6 @@
 import { RawBridge } from './support/bridge';
 import { RecordingProxy } from './support/recording-proxy';
-import { ServerEverything } from './support/server-everything';
+import { startServerEverything, type ServerEverything } from '../../fixtures/upstreams';
 
 const line = (message: unknown) => JSON.stringify(message) + '\n';
 const answerTo = (id: unknown) => (messages: any[]) => messages.some((m) => m.id === id && !m.method);
@@ -10,13 +10,13 @@ let server: ServerEverything;
 let proxy: RecordingProxy;
 
 beforeAll(async () => {
-  server = await ServerEverything.start();
+  server = await startServerEverything();
   proxy = await RecordingProxy.start(server.url);
 });
 
 afterAll(async () => {
   await proxy?.close();
-  await server?.kill();
+  await server?.stop();
 });
 
 async function initialized(bridge: RawBridge): Promise<void> {

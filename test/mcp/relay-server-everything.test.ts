@@ -1,42 +1,26 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import {
-  CreateMessageRequestSchema,
-  ElicitRequestSchema,
-  ListRootsRequestSchema,
-  LoggingMessageNotificationSchema,
-  type ClientCapabilities,
-} from '@modelcontextprotocol/sdk/types.js';
+import { LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { clientThroughBridge } from './support/bridge';
-import { ServerEverything } from './support/server-everything';
-
-const CAPABILITIES: ClientCapabilities = { sampling: {}, elicitation: {}, roots: { listChanged: true } };
+import { answerServerRequests, SERVER_REQUEST_CAPABILITIES } from './support/server-requests';
+import { startServerEverything, type ServerEverything } from '../../fixtures/upstreams';
 
 let server: ServerEverything;
 let client: Client;
-let rootsAsked = 0;
+let rootsAsked: () => number;
 const logs: unknown[] = [];
 
 beforeAll(async () => {
-  server = await ServerEverything.start();
-  ({ client } = await clientThroughBridge(['connect', '--url', server.url], CAPABILITIES, (c) => {
-    c.setRequestHandler(CreateMessageRequestSchema, async (req) => ({
-      model: 'test-model',
-      role: 'assistant',
-      content: { type: 'text', text: `sampled: ${JSON.stringify(req.params.messages[0].content)}` },
-    }));
-    c.setRequestHandler(ElicitRequestSchema, async () => ({ action: 'accept', content: { name: 'Ada', check: true } }));
-    c.setRequestHandler(ListRootsRequestSchema, async () => {
-      rootsAsked++;
-      return { roots: [{ uri: 'file:///work/project', name: 'project' }] };
-    });
+  server = await startServerEverything();
+  ({ client } = await clientThroughBridge(['connect', '--url', server.url], SERVER_REQUEST_CAPABILITIES, (c) => {
+    ({ rootsAsked } = answerServerRequests(c));
     c.setNotificationHandler(LoggingMessageNotificationSchema, async (n) => void logs.push(n.params));
   }));
 });
 
 afterAll(async () => {
   await client?.close();
-  await server?.kill();
+  await server?.stop();
 });
 
 const textOf = (result: any) => result.content.map((c: any) => c.text ?? '').join('');
@@ -47,7 +31,7 @@ async function waitFor(check: () => boolean): Promise<void> {
 
 test('initialize goes through and tools/list equals a direct connection declaring the same capabilities', async () => {
   expect(client.getServerVersion()?.name).toContain('everything');
-  const direct = new Client({ name: 'direct', version: '1.0.0' }, { capabilities: CAPABILITIES });
+  const direct = new Client({ name: 'direct', version: '1.0.0' }, { capabilities: SERVER_REQUEST_CAPABILITIES });
   await direct.connect(new StreamableHTTPClientTransport(new URL(server.url)));
   const viaBridge = (await client.listTools()).tools.map((t) => t.name).sort();
   const straight = (await direct.listTools()).tools.map((t) => t.name).sort();
@@ -71,7 +55,7 @@ test('progress notifications of a long-running operation reach the client before
 });
 
 test('the server asks for roots on the GET stream and gets the answer', async () => {
-  await waitFor(() => rootsAsked > 0);
+  await waitFor(() => rootsAsked() > 0);
   expect(textOf(await client.callTool({ name: 'get-roots-list', arguments: {} }))).toContain('file:///work/project');
 });
 

@@ -5,7 +5,7 @@
  */
 import { startTestCluster, type AppSpec, type RoleSpec, type TestCluster } from '../../fixtures/cluster';
 import { findFreePort, startDemoServer, startServerEverything, type DemoServer, type ServerEverything } from '../../fixtures/upstreams';
-import { clusterBots, type ClusterBots } from './cluster-bots';
+import { clusterBots, type ClusterBots } from '../../fixtures/cluster/bots';
 
 export const APPS = {
   everything: 'everything',

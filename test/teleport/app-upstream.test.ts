@@ -1,44 +1,31 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { createLogger } from '../../src/log/logger';
 import { createTeleportUpstream } from '../../src/teleport/app-upstream';
 import type { Upstream } from '../../src/upstream/types';
 import type { Tbot } from '../../fixtures/tbot';
 import type { CredentialWatcher } from '../../src/identity';
+import { until } from '../support/until';
 import { mcpApp, startHarness, type Harness } from './harness';
+import { startJsonRpcEndpoint, type JsonRpcEndpoint } from './json-rpc-endpoint';
 
 /** A minimal MCP endpoint: answers each JSON-RPC request with its params; method "slow" waits for release(). */
-let mcp: Server;
+let mcp: JsonRpcEndpoint;
 let held: (() => void)[] = [];
 let h: Harness;
 let bot: { tbot: Tbot; watcher: CredentialWatcher };
 
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await sleep(10);
-}
-
 beforeAll(async () => {
-  mcp = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c));
-    req.on('end', () => {
-      const msg = JSON.parse(body) as { id: number; method: string; params?: unknown };
-      const answer = () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id: msg.id, result: { echo: msg.params ?? null } }));
-      if (msg.method === 'slow') held.push(answer);
-      else answer();
-    });
+  mcp = await startJsonRpcEndpoint((request, reply) => {
+    const answer = () => reply({ echo: request.params ?? null });
+    if (request.method === 'slow') held.push(answer);
+    else answer();
   });
-  await new Promise<void>((resolve) => mcp.listen(0, '127.0.0.1', resolve));
-  const port = (mcp.address() as AddressInfo).port;
-  h = await startHarness({ apps: [mcpApp('everything', `mcp+http://127.0.0.1:${port}/mcp`)] });
+  h = await startHarness({ apps: [mcpApp('everything', mcp.uri)] });
   bot = await h.bot({ name: 'agent', roles: ['mcp-all'], allowReissue: true });
 });
 
 afterAll(async () => {
   await h.close();
-  mcp.closeAllConnections();
-  await new Promise((resolve) => mcp.close(resolve));
+  await mcp.close();
 });
 
 const open: Upstream[] = [];

@@ -5,7 +5,7 @@ import { PROXY_HOSTNAME } from '../../fixtures/cluster/cas';
 import { startConnectProxy, type ConnectProxy } from '../../fixtures/net/connect-proxy';
 import { startDemoServer, type DemoServer } from '../../fixtures/upstreams';
 import { BIN, cleanEnv } from '../support/cli';
-import { clusterBots, type ClusterBots } from '../support/cluster-bots';
+import { clusterBots, type ClusterBots } from '../../fixtures/cluster/bots';
 
 /**
  * `mcp-bridge connect` (the built bin, as users run it) through a corporate HTTP proxy and through a proxy behind

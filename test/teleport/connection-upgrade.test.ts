@@ -1,5 +1,4 @@
 import { silentLogger } from '../../src/log/logger';
-import { AuthClient } from '../../src/teleport/auth-client';
 import { connUpgradeOverride } from '../../src/teleport/conn-upgrade-env';
 import { ConnectionUpgrade } from '../../src/teleport/connection-upgrade';
 import { parseProxyAddress } from '../../src/teleport/proxy-address';
@@ -45,16 +44,9 @@ describe('behind an L7 load balancer', () => {
 
   test('auth gRPC runs inside an alpn-ping upgrade, verified against the Host CA, and answers the pings', async () => {
     const { watcher } = await harness.bot({ name: 'upgraded', roles: ['mcp-all'] });
-    const creds = watcher.current();
     const proxy = parseProxyAddress(harness.cluster.proxyAddr);
     const before = harness.cluster.control.counters();
-    const client = new AuthClient({
-      proxy,
-      clusterName: harness.cluster.clusterName,
-      credentials: { certPem: creds.certPem, keyPem: creds.keyPem, hostCAPems: creds.caPems },
-      logger: silentLogger,
-      upgrade: new ConnectionUpgrade(proxy, trust(), silentLogger),
-    });
+    const client = harness.auth(watcher, { upgrade: new ConnectionUpgrade(proxy, trust(), silentLogger) });
     try {
       await client.listResources({ ResourceType: 'app_server', Namespace: 'default', Limit: 10 });
       const after = harness.cluster.control.counters();
@@ -70,15 +62,8 @@ describe('behind an L7 load balancer', () => {
   test('TELEPORT_TLS_ROUTING_CONN_UPGRADE=false prevents the upgrade: auth then fails to negotiate', async () => {
     process.env.TELEPORT_TLS_ROUTING_CONN_UPGRADE = 'false';
     const { watcher } = await harness.bot({ name: 'no-upgrade', roles: ['mcp-all'] });
-    const creds = watcher.current();
     const proxy = parseProxyAddress(harness.cluster.proxyAddr);
-    const client = new AuthClient({
-      proxy,
-      clusterName: harness.cluster.clusterName,
-      credentials: { certPem: creds.certPem, keyPem: creds.keyPem, hostCAPems: creds.caPems },
-      logger: silentLogger,
-      upgrade: new ConnectionUpgrade(proxy, trust(), silentLogger),
-    });
+    const client = harness.auth(watcher, { upgrade: new ConnectionUpgrade(proxy, trust(), silentLogger) });
     try {
       await expect(client.listResources({ ResourceType: 'app_server', Namespace: 'default', Limit: 10 })).rejects.toThrow(/AUTH_UNREACHABLE|TLS_VERIFY_FAILED/);
     } finally {
@@ -96,15 +81,8 @@ describe('an old proxy behind an L7 load balancer', () => {
 
   test('404 from /webapi/connectionupgrade is CONN_UPGRADE_UNSUPPORTED', async () => {
     const { watcher } = await harness.bot({ name: 'old', roles: ['mcp-all'] });
-    const creds = watcher.current();
     const proxy = parseProxyAddress(harness.cluster.proxyAddr);
-    const client = new AuthClient({
-      proxy,
-      clusterName: harness.cluster.clusterName,
-      credentials: { certPem: creds.certPem, keyPem: creds.keyPem, hostCAPems: creds.caPems },
-      logger: silentLogger,
-      upgrade: new ConnectionUpgrade(proxy, { extraCAs: [harness.cluster.cas.public.cert.pem], insecure: false }, silentLogger),
-    });
+    const client = harness.auth(watcher, { upgrade: new ConnectionUpgrade(proxy, { extraCAs: [harness.cluster.cas.public.cert.pem], insecure: false }, silentLogger) });
     try {
       await expect(client.listResources({ ResourceType: 'app_server', Namespace: 'default', Limit: 10 })).rejects.toThrow(/CONN_UPGRADE_UNSUPPORTED.*404/);
     } finally {

@@ -1,16 +1,16 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { generateKeyPair, issueIdentityCert } from '../../fixtures/pki';
 import { createLogger } from '../../src/log/logger';
 import { createTeleportUpstream } from '../../src/teleport/app-upstream';
 import type { Upstream } from '../../src/upstream/types';
+import { until } from '../support/until';
 import { mcpApp, startHarness, type Harness } from './harness';
+import { startJsonRpcEndpoint, type JsonRpcEndpoint } from './json-rpc-endpoint';
 
 /** A minimal MCP endpoint answering every JSON-RPC request with a result. */
-let mcp: Server;
+let mcp: JsonRpcEndpoint;
 let h: Harness;
 let lines: string[] = [];
 /** Called for each log line of the upstream under test, before it is stored. */
@@ -18,24 +18,14 @@ let onLine: (line: string) => void = () => undefined;
 const logger = createLogger({ level: 'debug', format: 'json', sink: (line) => (onLine(line), void lines.push(line)) });
 const open: Upstream[] = [];
 
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await sleep(10);
-}
-
 beforeAll(async () => {
-  mcp = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c));
-    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id: JSON.parse(body).id, result: {} })));
-  });
-  await new Promise<void>((resolve) => mcp.listen(0, '127.0.0.1', resolve));
-  h = await startHarness({ apps: [mcpApp('everything', `mcp+http://127.0.0.1:${(mcp.address() as AddressInfo).port}/mcp`)] });
+  mcp = await startJsonRpcEndpoint((_request, reply) => reply({}));
+  h = await startHarness({ apps: [mcpApp('everything', mcp.uri)] });
 });
 
 afterAll(async () => {
   await h.close();
-  mcp.closeAllConnections();
-  await new Promise((resolve) => mcp.close(resolve));
+  await mcp.close();
 });
 
 afterEach(async () => {

@@ -7,7 +7,7 @@ import { startTestCluster, type TestCluster } from '../../../fixtures/cluster';
 import type { TbotOptions } from '../../../fixtures/tbot';
 import { startDemoServer, type DemoServer } from '../../../fixtures/upstreams';
 import { BIN, cleanEnv } from '../../support/cli';
-import { clusterBots } from '../../support/cluster-bots';
+import { clusterBots } from '../../../fixtures/cluster/bots';
 
 
 export const MCP_APP = 'docs';

@@ -9,7 +9,8 @@ import { join, resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { startTestCluster, type TestCluster } from '../../../fixtures/cluster';
-import { startTbot, type Tbot } from '../../../fixtures/tbot';
+import type { Tbot } from '../../../fixtures/tbot';
+import { startClusterTbot } from '../../../fixtures/cluster/bots';
 import { startServerEverything, type ServerEverything } from '../../../fixtures/upstreams';
 
 const REPO = resolve(__dirname, '..', '..', '..');
@@ -82,18 +83,7 @@ export async function startFaultBed(options: FaultBedOptions = {}): Promise<Faul
     upstreams: [upstream],
     tmpDir: dir,
   });
-  const tbot = await startTbot({
-    outDir: join(dir, 'tbot'),
-    service: 'identity',
-    clusterName: cluster.clusterName,
-    userCA: cluster.cas.user,
-    hostCA: cluster.cas.host,
-    suite: cluster.suite,
-    bot: { name: 'agent', roles: ['mcp-all'] },
-    allowReissue: true,
-    ttlMs: options.ttlMs,
-  });
-  cluster.control.attachTbot(tbot);
+  const tbot = await startClusterTbot(cluster, join(dir, 'tbot'), { name: 'agent', roles: ['mcp-all'], allowReissue: true, ttlMs: options.ttlMs });
   const bridge = await startBridge(cluster, tbot.outDir, dir, options.bridgeArgs ?? []);
   return {
     cluster,
