@@ -1,5 +1,6 @@
 import type { buildConnector as BuildConnector, Dispatcher, Pool as UndiciPool } from 'undici';
 import { proxiedConnector } from '../net/proxied-connector';
+import type { SecureContext } from 'node:tls';
 import { secureContextFor } from '../tls/trust';
 
 /*
@@ -30,22 +31,43 @@ export interface TlsMaterial {
   connect?: BuildConnector.connector;
 }
 
+/** One generation's connector and what to free once its pool has closed. */
+interface ReleasableConnector {
+  connect: BuildConnector.connector;
+  /** Frees the native TLS context; only after the pool closed, when nothing can dial with it any more. */
+  release(): void;
+}
+
 /**
  * undici's TCP/TLS connector, built when the first connection is dialed: a secure context costs ~20 ms of start-up
  * (the system roots) and an http:// upstream never needs one.
  */
-function tlsConnectorOnFirstDial(material: TlsMaterial): BuildConnector.connector {
+function tlsConnectorOnFirstDial(material: TlsMaterial): ReleasableConnector {
   let connector: BuildConnector.connector | undefined;
-  return (options, callback) => {
-    connector ??= buildConnector({
+  let context: SecureContext | undefined;
+  return {
+    connect: (options, callback) => {
       // One secure context per generation, shared by its connections (one per connection cost ~1 MB and ~20 ms).
-      secureContext: options.protocol === 'https:' ? secureContextFor(material) : undefined,
-      servername: material.servername,
-      rejectUnauthorized: material.rejectUnauthorized,
-      ALPNProtocols: material.ALPNProtocols,
-    } as BuildConnector.BuildOptions);
-    return connector(options, callback);
+      if (options.protocol === 'https:') context ??= secureContextFor(material);
+      connector ??= buildConnector({
+        secureContext: context,
+        servername: material.servername,
+        rejectUnauthorized: material.rejectUnauthorized,
+        ALPNProtocols: material.ALPNProtocols,
+      } as BuildConnector.BuildOptions);
+      return connector(options, callback);
+    },
+    // The context's native memory (certificate, key, trust store copy) is invisible to V8, so a retired generation's
+    // would wait for a full GC that a small heap seldom needs: free it now. Live TLS sockets hold their own reference
+    // to the OpenSSL context, as with Node's single-use contexts, which Node closes the same way.
+    release: () => (context?.context as { close?(): void } | undefined)?.close?.(),
   };
+}
+
+/** The pool of one TLS material, and what to free once it has closed. */
+interface PoolGeneration {
+  pool: UndiciPool;
+  release(): void;
 }
 
 /**
@@ -53,7 +75,7 @@ function tlsConnectorOnFirstDial(material: TlsMaterial): BuildConnector.connecto
  * requests to a fresh pool and lets the old one finish its in-flight requests before closing it.
  */
 export class RotatingPool {
-  private current: UndiciPool;
+  private current: PoolGeneration;
   private readonly draining = new Set<Promise<void>>();
 
   constructor(
@@ -63,31 +85,36 @@ export class RotatingPool {
     this.current = this.build(material);
   }
 
-  private build(material: TlsMaterial): UndiciPool {
-    const connect = material.connect ?? proxiedConnector(tlsConnectorOnFirstDial(material));
+  private build(material: TlsMaterial): PoolGeneration {
+    const tls = material.connect ? undefined : tlsConnectorOnFirstDial(material);
+    const connect = material.connect ?? proxiedConnector(tls!.connect);
     // No body/headers timeouts: long tool calls and idle SSE streams must not be cut by the bridge.
-    return new Pool(this.origin, { connect, bodyTimeout: 0, headersTimeout: 0, keepAliveTimeout: 30_000 });
+    return { pool: new Pool(this.origin, { connect, bodyTimeout: 0, headersTimeout: 0, keepAliveTimeout: 30_000 }), release: () => tls?.release() };
   }
 
   dispatcher(): Dispatcher {
-    return this.current;
+    return this.current.pool;
   }
 
   rotate(material: TlsMaterial): void {
     const old = this.current;
     this.current = this.build(material);
-    const closing = old.close().catch(() => undefined);
+    const closing = old.pool
+      .close()
+      .catch(() => undefined)
+      .then(() => old.release());
     this.draining.add(closing);
     void closing.finally(() => this.draining.delete(closing));
   }
 
   /** Closes gracefully (in-flight requests finish). */
   async close(): Promise<void> {
-    await Promise.all([this.current.close().catch(() => undefined), ...this.draining]);
+    const { pool, release } = this.current;
+    await Promise.all([pool.close().catch(() => undefined).then(release), ...this.draining]);
   }
 
   /** Aborts every connection now (shutdown after the bounded wait). */
   async destroy(): Promise<void> {
-    await this.current.destroy().catch(() => undefined);
+    await this.current.pool.destroy().catch(() => undefined);
   }
 }

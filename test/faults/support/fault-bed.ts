@@ -12,6 +12,7 @@ import { startTestCluster, type TestCluster } from '../../../fixtures/cluster';
 import type { Tbot } from '../../../fixtures/tbot';
 import { startClusterTbot } from '../../../fixtures/cluster/bots';
 import { startServerEverything, type ServerEverything } from '../../../fixtures/upstreams';
+import { InspectorClient, inspectorUrlIn } from './inspector';
 
 const REPO = resolve(__dirname, '..', '..', '..');
 const BIN = join(REPO, 'bin', 'mcp-bridge');
@@ -30,6 +31,13 @@ export interface Bridge {
   stderr(): string;
   /** The bridge's debug log file. */
   logFile: string;
+  /**
+   * RSS in kB after a full garbage collection. V8 collects old objects only when its heap limit, which grows with
+   * the allocation rate, is reached; the native memory behind garbage wrappers (TLS, HTTP/2) waits for that too.
+   * Unforced samples therefore measure how far V8 lets garbage pile up (tens of MB under load, with or without
+   * faults), not what the bridge retains.
+   */
+  settledRssKb(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -55,6 +63,8 @@ async function startBridge(cluster: TestCluster, identityDir: string, dir: strin
   const logFile = join(dir, 'bridge.log');
   // Only what an SDK client passes to its child (PATH, HOME…): nothing from this test's MCP_BRIDGE_/TELEPORT_ env.
   const env = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && !/^(MCP_BRIDGE_|TELEPORT_)/.test(k))) as Record<string, string>;
+  // The inspector lets settledRssKb() force a garbage collection; it listens on a free loopback port.
+  env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --inspect=127.0.0.1:0`.trim();
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [BIN, 'connect', APP, '--proxy', cluster.proxyAddr, '--ca', cluster.publicCaFile, '-i', identityDir, '--log-level', 'debug', '--log-file', logFile, ...extra],
@@ -62,15 +72,30 @@ async function startBridge(cluster: TestCluster, identityDir: string, dir: strin
     stderr: 'pipe',
   });
   let stderr = '';
-  transport.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-256 * 1024)));
+  let inspectorUrl: string | undefined;
+  transport.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-256 * 1024);
+    inspectorUrl ??= inspectorUrlIn(stderr); // kept: later output pushes the line out of the tail
+  });
   const client = new Client({ name: 'fault-suite', version: '1.0.0' }, { capabilities: {} });
   await client.connect(transport);
+  const pid = transport.pid!;
+  let inspector: Promise<InspectorClient> | undefined;
   return {
     client,
-    pid: transport.pid!,
+    pid,
     stderr: () => stderr,
     logFile,
-    close: () => client.close(),
+    async settledRssKb() {
+      if (!inspectorUrl) throw new Error('the bridge printed no inspector address (was --inspect dropped from NODE_OPTIONS?)');
+      inspector ??= InspectorClient.connect(inspectorUrl);
+      await (await inspector).collectGarbage();
+      return rssKb(pid);
+    },
+    async close() {
+      await (await inspector?.catch(() => undefined))?.close();
+      await client.close();
+    },
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { rssKb, type FaultBed } from './fault-bed';
+import type { FaultBed } from './fault-bed';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 
 /** A call the bridge never answered within this bound counts as unanswered (the SDK gives up on it). */
@@ -137,7 +137,7 @@ export interface FaultRun {
   summary: LoadSummary;
   /** What the probe call right after each fault got ('ok' or its failure key). */
   probes: string[];
-  /** The bridge's RSS after the run minus its RSS under the same load before the first fault, in kB. */
+  /** The bridge's settled RSS after the run minus its settled RSS under the same load before the first fault, in kB. */
   rssGrowthKb: number;
 }
 
@@ -155,7 +155,7 @@ export async function underLoad(bed: FaultBed, count: number, inject: (index: nu
   // The baseline is the bridge's steady state under this same load, so the comparison shows what the faults cost,
   // not the heap the load itself needs.
   await load.progress(WARM_UP_CALLS);
-  const rssBefore = await rssKb(bed.bridge.pid);
+  const rssBefore = await bed.bridge.settledRssKb();
   const probes: string[] = [];
   for (let i = 0; i < count; i++) {
     await inject(i, load);
@@ -163,7 +163,7 @@ export async function underLoad(bed: FaultBed, count: number, inject: (index: nu
     await load.progress(load.workers);
   }
   const summary = await load.stop();
-  return { summary, probes, rssGrowthKb: (await rssKb(bed.bridge.pid)) - rssBefore };
+  return { summary, probes, rssGrowthKb: (await bed.bridge.settledRssKb()) - rssBefore };
 }
 
 /** Memory bound for a whole fault run: generous, a leak per fault shows up well above it. */
