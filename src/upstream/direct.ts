@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import type { Dispatcher } from 'undici';
+import { BridgeError } from '../errors/catalogue';
 import type { CredentialWatcher, Credentials } from '../identity';
 import type { Logger } from '../log/logger';
 import { RotatingPool, type TlsMaterial } from './rotating-pool';
@@ -10,7 +11,10 @@ export interface DirectUpstreamOptions {
   url: URL;
   /** -H headers, already validated. */
   headers: Record<string, string>;
-  /** A started watcher (current() works) whose certificate is presented for mutual TLS, followed across renewals. */
+  /**
+   * A watcher after startWatching() (its first read may have failed) whose certificate is presented for mutual TLS,
+   * followed across renewals.
+   */
   identity?: CredentialWatcher;
   /** Extra trusted CAs (PEM contents), on top of the system roots. */
   extraCAs: string[];
@@ -22,8 +26,11 @@ export interface DirectUpstreamOptions {
 const RENEWAL_WAIT_MS = 1_000;
 
 /**
- * `--url` mode: a plain Streamable HTTP server, optionally behind mutual TLS. A new identity generation swaps the
- * client certificate without failing in-flight requests; the server carries server→client requests itself.
+ * `--url` mode: a plain Streamable HTTP server, optionally behind mutual TLS. With an identity the pool exists once
+ * usable files do: until then ready() reads them again (tbot may have just written) and rejects with why they are not
+ * usable, so each request is answered with that error and the first one after tbot writes succeeds. A new identity
+ * generation swaps the client certificate without failing in-flight requests; the server carries server→client
+ * requests itself.
  */
 export function createDirectUpstream(options: DirectUpstreamOptions): Upstream {
   return new DirectUpstream(options);
@@ -33,18 +40,20 @@ class DirectUpstream implements Upstream {
   readonly url: URL;
   readonly headers: Readonly<Record<string, string>>;
   readonly carriesServerRequests = true;
-  private readonly pool: RotatingPool;
+  private pool?: RotatingPool;
   private renewalWait?: Promise<boolean>;
+  private closed = false;
+  private readonly onGeneration = (next: Credentials) => this.generationChanged(next);
 
   constructor(private readonly options: DirectUpstreamOptions) {
     this.url = options.url;
     this.headers = options.headers;
-    const { identity } = options;
-    this.pool = new RotatingPool(this.url.origin, this.material(identity?.current()));
-    identity?.on('generation', (next) => {
-      options.logger.info('client certificate rotated', { generation: next.generation });
-      this.pool.rotate(this.material(next));
-    });
+    if (options.identity) options.identity.on('generation', this.onGeneration);
+    else this.pool = this.poolFor();
+  }
+
+  private poolFor(creds?: Credentials): RotatingPool {
+    return new RotatingPool(this.url.origin, this.material(creds));
   }
 
   private material(creds?: Credentials): TlsMaterial {
@@ -58,18 +67,34 @@ class DirectUpstream implements Upstream {
     };
   }
 
-  ready(): Promise<void> {
-    return Promise.resolve();
+  /** The first usable generation creates the pool (it may arrive by the watcher's poll before any request asks). */
+  private generationChanged(next: Credentials): void {
+    if (!this.pool) {
+      this.pool = this.poolFor(next);
+      return;
+    }
+    this.options.logger.info('client certificate rotated', { generation: next.generation });
+    this.pool.rotate(this.material(next));
+  }
+
+  async ready(): Promise<void> {
+    const { identity } = this.options;
+    if (this.pool || !identity) return;
+    const creds = await identity.acquire();
+    // close() may have run while the files were read: a pool made now would never be closed.
+    if (this.closed) throw new BridgeError('SHUTTING_DOWN', 'mcp-bridge is shutting down.');
+    this.pool ??= this.poolFor(creds);
   }
 
   dispatcher(): Dispatcher {
+    if (!this.pool) throw new BridgeError('INTERNAL', 'dispatcher() called before ready() resolved.');
     return this.pool.dispatcher();
   }
 
   /** A refused handshake may be a certificate tbot is replacing right now: wait briefly for the new one. */
   recover(failure: UpstreamFailure): Promise<boolean> {
     const { identity } = this.options;
-    if (failure.kind !== 'tls' || !identity) return Promise.resolve(false);
+    if (failure.kind !== 'tls' || !identity || !this.pool) return Promise.resolve(false);
     this.renewalWait ??= new Promise<boolean>((resolve) => {
       const done = (renewed: boolean) => {
         clearTimeout(timer);
@@ -84,7 +109,9 @@ class DirectUpstream implements Upstream {
     return this.renewalWait;
   }
 
-  close(): Promise<void> {
-    return this.pool.close();
+  async close(): Promise<void> {
+    this.closed = true;
+    this.options.identity?.off('generation', this.onGeneration);
+    await this.pool?.close();
   }
 }

@@ -10,21 +10,32 @@ const HOUR = 3600_000;
 let dir: string;
 let server: ServerEverything;
 let front: RecordingProxy;
+let clientCA: CertificateAuthority;
 
-/** Writes a client identity signed by `ca` as PEM files and returns their paths. */
-async function writeClientIdentity(ca: CertificateAuthority, name: string): Promise<{ cert: string; key: string }> {
+/** A client identity signed by `ca`, as PEM texts. */
+async function issueClientIdentity(ca: CertificateAuthority, name: string): Promise<{ cert: string; key: string }> {
   const key = await generateKeyPair('p256');
   const cert = await issueIdentityCert(ca, { publicKey: key, identity: { username: name, roles: ['bot'] }, notAfter: new Date(Date.now() + HOUR) });
-  const paths = { cert: join(dir, `${name}.crt`), key: join(dir, `${name}.key`) };
-  writeFileSync(paths.cert, cert.pem);
-  writeFileSync(paths.key, privateKeyPem(key), { mode: 0o600 });
-  return paths;
+  return { cert: cert.pem, key: privateKeyPem(key) };
 }
+
+const certPath = (name: string) => join(dir, `${name}.crt`);
+const keyPath = (name: string) => join(dir, `${name}.key`);
+
+/** Writes a client identity signed by `ca` as PEM files. */
+async function writeClientIdentity(ca: CertificateAuthority, name: string): Promise<void> {
+  const { cert, key } = await issueClientIdentity(ca, name);
+  writeFileSync(certPath(name), cert);
+  writeFileSync(keyPath(name), key, { mode: 0o600 });
+}
+
+const initialize = (id: number) =>
+  JSON.stringify({ jsonrpc: '2.0', id, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } }) + '\n';
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mcp-bridge-mtls-'));
   const serverCA = await createCA({ clusterName: 'web', kind: 'public', algorithm: 'p256' });
-  const clientCA = await createCA({ clusterName: 'clients', kind: 'user', algorithm: 'p256' });
+  clientCA = await createCA({ clusterName: 'clients', kind: 'user', algorithm: 'p256' });
   const serverKey = await generateKeyPair('p256');
   const serverCert = await issueServerCert(serverCA, { publicKey: serverKey, commonName: 'localhost', ipAddresses: ['127.0.0.1'], notAfter: new Date(Date.now() + HOUR) });
   writeFileSync(join(dir, 'server-ca.pem'), serverCA.cert.pem);
@@ -46,7 +57,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const tlsArgs = (name: string) => ['--cert', join(dir, `${name}.crt`), '--key', join(dir, `${name}.key`), '--ca', join(dir, 'server-ca.pem')];
+const tlsArgs = (name: string) => ['--cert', certPath(name), '--key', keyPath(name), '--ca', join(dir, 'server-ca.pem')];
 
 test('--url https with --cert/--key/--ca presents the client certificate and relays calls', async () => {
   const { client } = await clientThroughBridge(['connect', '--url', front.url('https'), ...tlsArgs('good-bot')]);
@@ -59,7 +70,7 @@ test('--url https with --cert/--key/--ca presents the client certificate and rel
 
 test('a client certificate the server does not trust is refused with CLIENT_CERT_REJECTED, not a hang', async () => {
   const bridge = new RawBridge(['connect', '--url', front.url('https'), ...tlsArgs('rogue-bot')]);
-  bridge.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } }) + '\n');
+  bridge.send(initialize(1));
   const [answer] = await bridge.until((all) => all.length > 0);
   expect(answer.id).toBe(1);
   expect(answer.error.data.tag).toBe('MCP_BRIDGE_CLIENT_CERT_REJECTED');
@@ -72,5 +83,31 @@ test('without --ca the private server certificate is refused with TLS_VERIFY_FAI
   bridge.send(JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'ping' }) + '\n');
   const [answer] = await bridge.until((all) => all.length > 0);
   expect(answer.error.data.tag).toBe('MCP_BRIDGE_TLS_VERIFY_FAILED');
+  expect(await bridge.end()).toBe(0);
+});
+
+test('a key file missing at launch answers each request with IDENTITY_UNREADABLE until it is written, then relays without a restart', async () => {
+  const late = await issueClientIdentity(clientCA, 'late-bot');
+  writeFileSync(certPath('late-bot'), late.cert);
+  const bridge = new RawBridge(['connect', '--url', front.url('https'), ...tlsArgs('late-bot')]);
+  bridge.send(initialize(1));
+  const [refused] = await bridge.until((all) => all.length > 0);
+  expect(refused.id).toBe(1);
+  expect(refused.error.data.tag).toBe('MCP_BRIDGE_IDENTITY_UNREADABLE');
+  expect(refused.error.message).toContain(keyPath('late-bot'));
+
+  writeFileSync(keyPath('late-bot'), late.key, { mode: 0o600 });
+  bridge.send(initialize(2));
+  const [, initialized] = await bridge.until((all) => all.length > 1);
+  expect(initialized.id).toBe(2);
+  expect(initialized.result.serverInfo.name).toBeTruthy();
+  bridge.send(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) + '\n');
+  bridge.send(JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'echo', arguments: { message: 'late key' } } }) + '\n');
+  const [, , echoed] = await bridge.until((all) => all.length > 2);
+  expect(echoed.id).toBe(3);
+  expect(echoed.result.content[0].text).toBe('Echo: late key');
+  expect(front.requests.some((r) => r.clientCN === 'late-bot')).toBe(true);
+  // stdout carried JSON-RPC only (messages() throws on anything else) and the bridge ran on: a clean exit.
+  expect(bridge.messages()).toHaveLength(3);
   expect(await bridge.end()).toBe(0);
 });

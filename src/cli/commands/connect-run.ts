@@ -20,9 +20,8 @@ async function buildUpstream(args: ConnectArgs, settings: ConnectionSettings, lo
     const { createDirectUpstream } = await import('../../upstream/direct');
     // With an identity, --ca already is part of its CAs (explicit --cert/--key/--ca); without one it only adds trust roots.
     const extraCAs = source ? [] : readCaFiles(args.ca);
-    // --url mode presents the certificate from the first byte: it still needs readable files at launch.
     const identity = source ? new CredentialWatcher(source, { logger }) : undefined;
-    await identity?.start();
+    await identity?.startWatching(); // never fails: the upstream's ready() reports unusable files per request
     return { upstream: createDirectUpstream({ url: settings.url, headers: settings.headers, identity, extraCAs, insecure: settings.insecure, logger }), identity };
   }
   if (!args.app) throw new BridgeError('CONFIG_INVALID', 'Name the MCP app to connect to (or MCP_BRIDGE_APP), or pass --url.');
