@@ -13,7 +13,7 @@ export function descriptorFromProtoFile(file: string): protobuf.INamespace {
 
 export function renderDescriptorModule(descriptor: protobuf.INamespace): string {
   return [
-    '// Generated from teleport-auth.proto by generate-descriptor.ts: do not edit by hand.',
+    '// Generated from teleport-auth.proto by scripts/generate-proto-descriptor.ts: do not edit by hand.',
     '',
     '/** protobufjs JSON descriptor (Root.toJSON); typed loosely because protobufjs\'s own types omit map fields. */',
     `export const TELEPORT_AUTH_DESCRIPTOR: Record<string, unknown> = ${JSON.stringify(descriptor, null, 2)};`,

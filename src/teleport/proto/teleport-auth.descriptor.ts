@@ -1,4 +1,4 @@
-// Generated from teleport-auth.proto by generate-descriptor.ts: do not edit by hand.
+// Generated from teleport-auth.proto by scripts/generate-proto-descriptor.ts: do not edit by hand.
 
 /** protobufjs JSON descriptor (Root.toJSON); typed loosely because protobufjs's own types omit map fields. */
 export const TELEPORT_AUTH_DESCRIPTOR: Record<string, unknown> = {

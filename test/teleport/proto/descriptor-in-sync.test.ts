@@ -3,7 +3,7 @@ import { TELEPORT_AUTH_DESCRIPTOR } from '../../../src/teleport/proto/teleport-a
 import { AUTH_METHODS, CertUsage, Requester } from '../../../src/teleport/proto/messages';
 
 describe('embedded Auth Service descriptor', () => {
-  it('matches teleport-auth.proto (regenerate with: npx tsx src/teleport/proto/generate-descriptor.ts)', () => {
+  it('matches teleport-auth.proto (regenerate with: npx tsx scripts/generate-proto-descriptor.ts)', () => {
     expect(TELEPORT_AUTH_DESCRIPTOR).toEqual(JSON.parse(JSON.stringify(descriptorFromProtoFile(PROTO_FILE))));
   });
 
