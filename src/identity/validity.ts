@@ -1,3 +1,4 @@
+import { BridgeError } from '../errors/catalogue';
 import type { Credentials } from './types';
 
 export type Validity = 'valid' | 'expired' | 'not-yet-valid';
@@ -6,6 +7,22 @@ export function validityOf(creds: Credentials, now: Date = new Date()): Validity
   if (now.getTime() < creds.identity.notBefore.getTime()) return 'not-yet-valid';
   if (now.getTime() > creds.identity.notAfter.getTime()) return 'expired';
   return 'valid';
+}
+
+/**
+ * Why these credentials cannot be presented now, as the tagged error every path reports (a server would only fail
+ * the handshake, hiding the real problem); undefined while they are valid.
+ */
+export function validityError(creds: Credentials, now: Date = new Date()): BridgeError | undefined {
+  const { username, notBefore, notAfter } = creds.identity;
+  switch (validityOf(creds, now)) {
+    case 'expired':
+      return new BridgeError('IDENTITY_EXPIRED', `The identity of ${username} in ${creds.files.join(', ')} expired at ${notAfter.toISOString()}.`);
+    case 'not-yet-valid':
+      return new BridgeError('IDENTITY_NOT_YET_VALID', `The identity of ${username} in ${creds.files.join(', ')} is valid from ${notBefore.toISOString()}.`);
+    case 'valid':
+      return undefined;
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { BridgeError } from '../errors/catalogue';
-import type { CredentialWatcher, Credentials } from '../identity';
+import { validityError, type CredentialWatcher, type Credentials } from '../identity';
 import type { Logger } from '../log/logger';
 import { RotatingPool, type TlsMaterial } from '../upstream/rotating-pool';
 import type { Upstream, UpstreamFailure } from '../upstream/types';
@@ -43,11 +43,6 @@ const INVALID_SESSION = /invalid session/i;
 interface Target {
   ping: ProxyPing;
   app: McpApp;
-}
-
-function expiredIdentity(creds: Credentials): BridgeError | undefined {
-  if (creds.identity.notAfter.getTime() > Date.now()) return undefined;
-  return new BridgeError('IDENTITY_EXPIRED', `The identity of ${creds.identity.username} expired at ${creds.identity.notAfter.toISOString()}; no app certificate can be issued until tbot renews it.`);
 }
 
 /**
@@ -157,8 +152,8 @@ class TeleportUpstream implements Upstream {
   private async findApp(): Promise<{ creds: Credentials; app: McpApp }> {
     const creds = await this.options.identity.acquire();
     // An expired identity would only fail the lookup's handshake: name the real problem instead.
-    const expired = expiredIdentity(creds);
-    if (expired) throw expired;
+    const unusable = validityError(creds);
+    if (unusable) throw unusable;
     return { creds, app: await findMcpApp(this.authFor(creds), this.options.app) };
   }
 
@@ -174,8 +169,8 @@ class TeleportUpstream implements Upstream {
 
   private issue(creds: Credentials): Promise<AppCert> {
     const target = this.target!;
-    const expired = expiredIdentity(creds);
-    if (expired) return Promise.reject(expired);
+    const unusable = validityError(creds);
+    if (unusable) return Promise.reject(unusable);
     return obtainAppCert({
       auth: this.authFor(creds),
       credentials: creds,

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import type { Dispatcher } from 'undici';
 import { BridgeError } from '../errors/catalogue';
-import type { CredentialWatcher, Credentials } from '../identity';
+import { validityError, type CredentialWatcher, type Credentials } from '../identity';
 import type { Logger } from '../log/logger';
 import { RotatingPool, type TlsMaterial } from './rotating-pool';
 import type { Upstream, UpstreamFailure } from './types';
@@ -81,6 +81,8 @@ class DirectUpstream implements Upstream {
     const { identity } = this.options;
     if (this.pool || !identity) return;
     const creds = await identity.acquire();
+    const unusable = validityError(creds);
+    if (unusable) throw unusable;
     // close() may have run while the files were read: a pool made now would never be closed.
     if (this.closed) throw new BridgeError('SHUTTING_DOWN', 'mcp-bridge is shutting down.');
     this.pool ??= this.poolFor(creds);

@@ -18,6 +18,7 @@ let dir: string;
 let server: Server;
 let url: URL;
 let identity: TestIdentity;
+let expiredIdentity: TestIdentity;
 let files: { certFile: string; keyFile: string };
 let source: IdentitySource;
 let seq = 0;
@@ -27,6 +28,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'direct-identity-'));
   const pki = await createTestPki('p256');
   identity = await issueTestIdentity(pki);
+  expiredIdentity = await issueTestIdentity(pki, { notBefore: new Date(Date.now() - 7200_000), notAfter: new Date(Date.now() - 3600_000) });
   const serverCA = await createCA({ clusterName: 'web', kind: 'public', algorithm: 'p256' });
   const serverKey = await generateKeyPair('p256');
   const serverCert = await issueServerCert(serverCA, { publicKey: serverKey, commonName: 'localhost', ipAddresses: ['127.0.0.1'], notAfter: new Date(Date.now() + 3600_000) });
@@ -55,9 +57,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function writeIdentityFiles(): void {
-  writeFileSync(files.certFile, identity.certPem);
-  writeFileSync(files.keyFile, identity.keyPem, { mode: 0o600 });
+function writeIdentityFiles(which: TestIdentity = identity): void {
+  writeFileSync(files.certFile, which.certPem);
+  writeFileSync(files.keyFile, which.keyPem, { mode: 0o600 });
 }
 
 async function startUpstream(reads: 'polling' | 'on-demand'): Promise<{ watcher: CredentialWatcher; upstream: Upstream }> {
@@ -97,4 +99,16 @@ test("the watcher's own first good read builds the pool: ready() then resolves a
   await first;
   expect(await presentedName(upstream)).toBe('bot-agent'); // dispatcher() works before any ready() succeeded
   await upstream.ready();
+});
+
+test('ready() rejects with IDENTITY_EXPIRED for an expired certificate instead of presenting it, and recovers when renewed files appear', async () => {
+  writeIdentityFiles(expiredIdentity);
+  const { upstream } = await startUpstream('on-demand');
+  const err: unknown = await upstream.ready().catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(BridgeError);
+  expect((err as BridgeError).tag).toBe('IDENTITY_EXPIRED');
+  expect((err as BridgeError).message).toContain(files.certFile);
+  writeIdentityFiles();
+  await upstream.ready();
+  expect(await presentedName(upstream)).toBe('bot-agent');
 });

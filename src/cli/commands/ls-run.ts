@@ -1,7 +1,7 @@
 import { stringify as toYaml } from 'yaml';
 import { asBridgeError, BridgeError, type ErrorTag } from '../../errors/catalogue';
 import { authClientForIdentity } from '../../teleport';
-import { loadCredentials, validityOf } from '../../identity';
+import { loadCredentials, validityError } from '../../identity';
 import { listMcpApps, parseProxyAddress, pingProxy, type McpApp, type McpTransport } from '../../teleport';
 import { connectionFromArgs, readCaFiles } from '../connection-options';
 import { exitCodes } from '../exit-codes';
@@ -52,13 +52,8 @@ async function listApps(args: LsArgs): Promise<ListedApp[]> {
   const extraCAs = readCaFiles(args.ca);
   const creds = await loadCredentials(identitySourceFromArgs(args));
   for (const warning of creds.warnings) logger.warn(warning);
-  const validity = validityOf(creds);
-  if (validity !== 'valid') {
-    const { notBefore, notAfter } = creds.identity;
-    throw validity === 'expired'
-      ? new BridgeError('IDENTITY_EXPIRED', `The certificate in ${creds.files.join(', ')} expired at ${notAfter.toISOString()}.`)
-      : new BridgeError('IDENTITY_NOT_YET_VALID', `The certificate in ${creds.files.join(', ')} is valid from ${notBefore.toISOString()}.`);
-  }
+  const unusable = validityError(creds);
+  if (unusable) throw unusable;
   if (settings.insecure) logger.warn(`--insecure: the certificate of ${proxy.hostPort} is NOT verified. Use --ca FILE instead outside tests.`);
   // Ping first, as tsh does: it tells an unreachable or untrusted proxy apart from an Auth Service problem.
   await pingProxy(proxy, { extraCAs, insecure: settings.insecure });
