@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
 import { BridgeError } from '../errors/catalogue';
+import type { Logger } from '../log/logger';
 import { readFileSync } from 'node:fs';
 
 /** How to reach the MCP server: through the Teleport Proxy (proxy + app) or straight to a URL. */
@@ -120,4 +121,10 @@ export function readCaFiles(files: readonly string[] | undefined): string[] {
       throw new BridgeError('CONFIG_INVALID', `--ca ${file} could not be read (${(err as NodeJS.ErrnoException).code ?? 'error'}).`, { cause: err });
     }
   });
+}
+
+/** The one loud warning every command gives when --insecure turns server verification off. */
+export function warnIfInsecure(settings: Pick<ConnectionSettings, 'insecure'>, logger: Logger, server: string): void {
+  if (!settings.insecure) return;
+  logger.warn(`--insecure: the certificate of ${server} is NOT verified; anyone on the network path can read and change this traffic. Use --ca FILE instead outside tests.`);
 }

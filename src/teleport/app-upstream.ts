@@ -84,9 +84,6 @@ class TeleportUpstream implements Upstream {
     this.headers = options.headers;
     this.logger = options.logger.child('teleport');
     this.upgrade = new ConnectionUpgrade(this.proxy, { extraCAs: options.extraCAs, insecure: options.insecure }, this.logger);
-    if (options.insecure) {
-      this.logger.warn(`--insecure: the certificate of ${this.proxy.hostPort} is NOT verified; anyone on the path can read and change MCP traffic. Use --ca FILE instead outside tests.`);
-    }
     options.identity.on('generation', this.onGeneration);
     this.starting = this.start();
   }

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yargs from 'yargs';
 import { BridgeError } from '../../src/errors/catalogue';
-import { connectionFromArgs, parseHeaders, readCaFiles, withConnectionOptions } from '../../src/cli/connection-options';
+import { connectionFromArgs, parseHeaders, readCaFiles, warnIfInsecure, withConnectionOptions } from '../../src/cli/connection-options';
+import { createLogger } from '../../src/log/logger';
 
 const ENV_NAMES = ['MCP_BRIDGE_PROXY', 'TELEPORT_PROXY', 'MCP_BRIDGE_URL', 'MCP_BRIDGE_HEADERS', 'MCP_BRIDGE_INSECURE'];
 const SECRET = 'Bearer s3cr3t-t0ken';
@@ -109,4 +110,14 @@ describe('readCaFiles', () => {
     expect(err.tag).toBe('CONFIG_INVALID');
     expect(err.message).toContain(`--ca ${join(dir, 'missing.pem')} could not be read (ENOENT)`);
   });
+});
+
+test('--insecure gets one loud warning naming the unverified server; without it nothing is said', () => {
+  const lines: string[] = [];
+  const logger = createLogger({ level: 'warn', format: 'text', sink: (line) => lines.push(line) });
+  warnIfInsecure(settings([]), logger, 'proxy.example.com:443');
+  expect(lines).toEqual([]);
+  warnIfInsecure(settings(['--insecure']), logger, 'proxy.example.com:443');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/WARN .*--insecure: the certificate of proxy\.example\.com:443 is NOT verified/);
 });

@@ -3,7 +3,7 @@ import { CredentialWatcher, type IdentitySource } from '../../identity';
 import type { Logger } from '../../log/logger';
 import { runRelay } from '../../mcp/relay';
 import type { Upstream } from '../../upstream/types';
-import { connectionFromArgs, readCaFiles, type ConnectionSettings } from '../connection-options';
+import { connectionFromArgs, readCaFiles, warnIfInsecure, type ConnectionSettings } from '../connection-options';
 import { exitCodes } from '../exit-codes';
 import { loggerFromArgs } from '../global-options';
 import { optionalIdentitySourceFromArgs } from '../identity-options';
@@ -52,9 +52,7 @@ export async function runConnect(args: ConnectArgs): Promise<void> {
   try {
     const settings = connectionFromArgs(args);
     relay = relaySettingsFromArgs(args);
-    if (settings.insecure) {
-      logger.warn('--insecure: the server certificate is NOT verified; anyone on the network path can read and change this traffic. Use --ca instead.');
-    }
+    warnIfInsecure(settings, logger, settings.url?.host ?? settings.proxy ?? 'the server');
     built = await buildUpstream(args, settings, logger, optionalIdentitySourceFromArgs(args));
   } catch (err) {
     const e = asBridgeError(err);

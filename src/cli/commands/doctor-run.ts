@@ -1,7 +1,7 @@
 import { asBridgeError, BridgeError } from '../../errors/catalogue';
 import { renderDoctorJson, renderDoctorText, runDoctor, type DoctorOptions } from '../../doctor';
 import { parseProxyAddress } from '../../teleport';
-import { connectionFromArgs, readCaFiles } from '../connection-options';
+import { connectionFromArgs, readCaFiles, warnIfInsecure } from '../connection-options';
 import { exitCodes } from '../exit-codes';
 import { loggerFromArgs } from '../global-options';
 import { identitySourceFromArgs } from '../identity-options';
@@ -11,14 +11,17 @@ import type { DoctorArgs } from './doctor';
 function optionsFromArgs(args: DoctorArgs): DoctorOptions {
   const settings = connectionFromArgs(args);
   if (!settings.proxy) throw new BridgeError('CONFIG_INVALID', 'Pass --proxy host:port (or TELEPORT_PROXY), the Teleport web address.');
+  const proxy = parseProxyAddress(settings.proxy);
+  const logger = loggerFromArgs(args);
+  warnIfInsecure(settings, logger, proxy.hostPort);
   return {
     source: identitySourceFromArgs(args),
-    proxy: parseProxyAddress(settings.proxy),
+    proxy,
     app: args.app || undefined,
     extraCAs: readCaFiles(args.ca),
     insecure: settings.insecure,
     headers: settings.headers,
-    logger: loggerFromArgs(args),
+    logger,
   };
 }
 

@@ -3,7 +3,7 @@ import { asBridgeError, BridgeError, type ErrorTag } from '../../errors/catalogu
 import { authClientForIdentity } from '../../teleport';
 import { loadCredentials, validityError } from '../../identity';
 import { listMcpApps, parseProxyAddress, pingProxy, type McpApp, type McpTransport } from '../../teleport';
-import { connectionFromArgs, readCaFiles } from '../connection-options';
+import { connectionFromArgs, readCaFiles, warnIfInsecure } from '../connection-options';
 import { exitCodes } from '../exit-codes';
 import { loggerFromArgs } from '../global-options';
 import { identitySourceFromArgs } from '../identity-options';
@@ -54,7 +54,7 @@ async function listApps(args: LsArgs): Promise<ListedApp[]> {
   for (const warning of creds.warnings) logger.warn(warning);
   const unusable = validityError(creds);
   if (unusable) throw unusable;
-  if (settings.insecure) logger.warn(`--insecure: the certificate of ${proxy.hostPort} is NOT verified. Use --ca FILE instead outside tests.`);
+  warnIfInsecure(settings, logger, proxy.hostPort);
   // Ping first, as tsh does: it tells an unreachable or untrusted proxy apart from an Auth Service problem.
   await pingProxy(proxy, { extraCAs, insecure: settings.insecure });
   const auth = authClientForIdentity(proxy, creds, logger);
