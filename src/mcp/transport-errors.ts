@@ -1,4 +1,5 @@
 import { BridgeError } from '../errors/catalogue';
+import { classifyTlsFailure, errorCodes } from '../tls/failure';
 
 /** How a failed HTTP exchange should be treated: was the request possibly delivered, and is it a TLS refusal? */
 export interface TransportFailure {
@@ -13,27 +14,10 @@ export interface TransportFailure {
 }
 
 const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'EADDRNOTAVAIL']);
-const SERVER_CERT_CODES = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'CERT_SIGNATURE_FAILURE',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
-
 /** The most specific error code in the cause chain (undici wraps socket errors in UND_ERR_SOCKET). */
 function errorCode(err: unknown): string | undefined {
-  let generic: string | undefined;
-  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code !== 'string') continue;
-    if (code !== 'UND_ERR_SOCKET') return code;
-    generic = code;
-  }
-  return generic;
+  const codes = errorCodes(err);
+  return codes.find((code) => code !== 'UND_ERR_SOCKET') ?? codes[0];
 }
 
 /** Bytes the failed connection had received, when undici reports its socket (it does for UND_ERR_SOCKET). */
@@ -47,7 +31,7 @@ export function classifyTransportError(err: unknown, url: URL): TransportFailure
   if (err instanceof BridgeError) return { error: err, sent: false, tls: false };
   const code = errorCode(err) ?? 'unknown';
   const where = url.host;
-  if (SERVER_CERT_CODES.has(code)) {
+  if (classifyTlsFailure(err) === 'server-untrusted') {
     return { error: new BridgeError('TLS_VERIFY_FAILED', `The certificate of ${where} was not accepted (${code}).`, { cause: err }), sent: false, tls: true };
   }
   // An alert from the server during or right after the handshake: it refused our client certificate.

@@ -10,7 +10,7 @@ import { authClientForIdentity, type AuthClient } from './auth-client';
 import { ConnectionUpgrade, upgradedAppConnector } from './connection-upgrade';
 import { pingProxy, type ProxyPing } from './ping';
 import { parseProxyAddress, type ProxyAddress } from './proxy-address';
-import { classifyTlsFailure } from './tls-failure';
+import { classifyTlsFailure } from '../tls/failure';
 import type { ConnectionUpgradeOptions } from './websocket-upgrade';
 
 export interface TeleportUpstreamOptions {

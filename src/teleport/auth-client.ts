@@ -17,7 +17,7 @@ import {
   type UserCertsRequest,
 } from './proto/messages';
 import type { ProxyAddress } from './proxy-address';
-import { classifyTlsFailure, failureCode } from './tls-failure';
+import { classifyTlsFailure, failureCode } from '../tls/failure';
 
 /** The identity that talks to the Auth Service: its TLS client certificate and the Host CA that signs the server. */
 export interface AuthCredentials {

@@ -4,7 +4,7 @@ import { connUpgradeOverride } from './conn-upgrade-env';
 import { dialTls } from './dialer';
 import { DEFAULT_CONNECT_TIMEOUT_MS, type WebTrust } from './ping';
 import type { ProxyAddress } from './proxy-address';
-import { classifyTlsFailure, failureCode } from './tls-failure';
+import { classifyTlsFailure, failureCode } from '../tls/failure';
 import type { ConnectionUpgradeOptions, UpgradeProtocol } from './websocket-upgrade';
 
 /** The probe offers only this; a proxy whose ALPN router is intact negotiates it. */

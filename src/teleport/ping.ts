@@ -2,7 +2,7 @@ import { request, type IncomingMessage } from 'node:http';
 import { BridgeError } from '../errors/catalogue';
 import { dialTls } from './dialer';
 import type { ProxyAddress } from './proxy-address';
-import { classifyTlsFailure, failureCode } from './tls-failure';
+import { classifyTlsFailure, failureCode } from '../tls/failure';
 
 /** What mcp-bridge needs from GET /webapi/ping (lib/web/apiserver.go's webclient.PingResponse). */
 export interface ProxyPing {

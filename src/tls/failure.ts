@@ -1,6 +1,7 @@
 /**
  * Names what went wrong in a TLS dial or on a TLS connection, from Node/OpenSSL error codes, so each caller can
- * turn it into the catalogue tag that fits its context (proxy web port, Auth Service, app traffic).
+ * turn it into the catalogue tag that fits its context (proxy web port, Auth Service, app traffic, the relay's
+ * requests in src/mcp/transport-errors.ts).
  */
 export type TlsFailureKind =
   /** TCP could not be established (refused, DNS, route, reset before TLS). */
@@ -39,7 +40,8 @@ const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EH
 const CLIENT_EXPIRED = /ALERT_CERTIFICATE_EXPIRED/;
 const CLIENT_REJECTED = /ALERT_(BAD_CERTIFICATE|UNKNOWN_CA|CERTIFICATE_REQUIRED|CERTIFICATE_REVOKED|UNSUPPORTED_CERTIFICATE|ACCESS_DENIED)/;
 
-function codesOf(err: unknown): string[] {
+/** Every error code along the cause chain, outermost first (undici and our dialers wrap socket errors). */
+export function errorCodes(err: unknown): string[] {
   const codes: string[] = [];
   for (let e = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code;
@@ -50,7 +52,7 @@ function codesOf(err: unknown): string[] {
 
 /** Looks at the error and its causes (undici wraps socket errors). */
 export function classifyTlsFailure(err: unknown): TlsFailureKind {
-  const codes = codesOf(err);
+  const codes = errorCodes(err);
   if (codes.some((c) => CLIENT_EXPIRED.test(c))) return 'client-cert-expired';
   if (codes.some((c) => CLIENT_REJECTED.test(c))) return 'client-cert-rejected';
   if (codes.some((c) => SERVER_VERIFY_CODES.has(c))) return 'server-untrusted';
@@ -62,5 +64,5 @@ export function classifyTlsFailure(err: unknown): TlsFailureKind {
 
 /** The first error code in the chain, for error details (never secrets). */
 export function failureCode(err: unknown): string {
-  return codesOf(err)[0] ?? (err instanceof Error ? err.message : String(err));
+  return errorCodes(err)[0] ?? (err instanceof Error ? err.message : String(err));
 }

@@ -1,4 +1,4 @@
-import { classifyTlsFailure } from '../../src/teleport/tls-failure';
+import { classifyTlsFailure } from '../../src/tls/failure';
 
 const failure = (code: string) => Object.assign(new Error(code), { code });
 
