@@ -2,9 +2,9 @@ import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import pkg from '../../package.json';
 import { BridgeError } from '../errors/catalogue';
-import { bodyExcerpt, headerValue, isEventStream, statusError } from '../mcp/http-channel';
-import { readSse } from '../mcp/sse';
-import { classifyTransportError } from '../mcp/transport-errors';
+import { bodyExcerpt, headerValue, isEventStream, statusError } from '../mcp/http/channel';
+import { readSse } from '../mcp/http/sse';
+import { classifyTransportError } from '../mcp/http/transport-errors';
 import type { Upstream } from '../upstream/types';
 
 /** What a short MCP conversation learned about the server. */

@@ -1,6 +1,6 @@
 import type { Logger } from '../log/logger';
 import { classify, idKey, type JsonRpcId, type JsonRpcMessage } from './jsonrpc';
-import type { MessageWriter } from './message-writer';
+import type { MessageWriter } from './stdio/message-writer';
 
 /** Event ids remembered for de-duplication; old ones are forgotten first (replays are of recent events). */
 const REMEMBERED_EVENT_IDS = 10_000;

@@ -1,9 +1,8 @@
 import type { Dispatcher } from 'undici';
-import { BridgeError } from '../errors/catalogue';
-import { sanitize } from '../log/logger';
-import type { Upstream, UpstreamFailure } from '../upstream/types';
+import { BridgeError } from '../../errors/catalogue';
+import { sanitize } from '../../log/logger';
+import type { Upstream, UpstreamFailure } from '../../upstream/types';
 import { classifyTransportError, type TransportFailure } from './transport-errors';
-import type { McpSession } from './session';
 
 export type ResponseHeaders = Record<string, string | string[] | undefined>;
 
@@ -45,14 +44,17 @@ export function refusalOf(response: { status: number; headers: ResponseHeaders }
   return response.status === 403 ? { kind: 'status', status: 403, body, headers: response.headers } : undefined;
 }
 
+/** Protocol headers a link sends on every request (e.g. the session id and negotiated version of a 2025 session). */
+export type ProtocolHeaders = () => Record<string, string>;
+
 /**
- * The HTTP side of the relay: one method per Streamable HTTP verb, each sending the protocol headers of the current
- * session plus the -H headers. Transport failures come back classified, never thrown.
+ * The HTTP side of a link: one method per Streamable HTTP verb, each sending the -H headers, the link's protocol
+ * headers and, for POST, the message's own. Transport failures come back classified, never thrown.
  */
 export class HttpChannel {
   constructor(
     private readonly upstream: Upstream,
-    private readonly session: McpSession,
+    private readonly protocolHeaders: ProtocolHeaders,
     /** Aborted at shutdown: ends requests and the waits between resends. */
     readonly signal: AbortSignal,
   ) {}
@@ -61,8 +63,9 @@ export class HttpChannel {
     return this.upstream.url;
   }
 
-  post(body: string): Promise<Exchange> {
-    return this.send('POST', { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body);
+  /** `messageHeaders`: headers derived from the message itself (none for 2025 sessions). */
+  post(body: string, messageHeaders: Record<string, string> = {}): Promise<Exchange> {
+    return this.send('POST', { ...messageHeaders, 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body);
   }
 
   get(lastEventId?: string): Promise<Exchange> {
@@ -80,7 +83,7 @@ export class HttpChannel {
 
   private async send(method: 'POST' | 'GET' | 'DELETE' | 'OPTIONS', own: Record<string, string>, body?: string, signal = this.signal): Promise<Exchange> {
     const url = this.upstream.url;
-    const protocol = this.session.headers();
+    const protocol = this.protocolHeaders();
     try {
       const res = await this.upstream.dispatcher().request({
         origin: url.origin,

@@ -1,5 +1,5 @@
-import { BridgeError, toJsonRpcError } from '../errors/catalogue';
-import { errorResponse, type JsonRpcMessage } from './jsonrpc';
+import { BridgeError, toJsonRpcError } from '../../errors/catalogue';
+import { errorResponse, type JsonRpcMessage } from '../jsonrpc';
 import { peekTopLevelId } from './line-splitter';
 
 /** One stdin line: parsed JSON (and its text, forwarded as is when unchanged), an error answer, or nothing. */

@@ -1,10 +1,8 @@
-import { BridgeError } from '../errors/catalogue';
-import type { Logger } from '../log/logger';
-import { SERVER_REQUEST_CAPABILITIES } from './capabilities';
-import type { JsonRpcMessage } from './jsonrpc';
-
-/** Replays one message upstream without session state and returns its answer (the response for requests). */
-export type Replay = (message: JsonRpcMessage) => Promise<{ response?: JsonRpcMessage; sessionId?: string }>;
+import { BridgeError } from '../../errors/catalogue';
+import type { Logger } from '../../log/logger';
+import { SERVER_REQUEST_CAPABILITIES } from '../capabilities';
+import type { Replay } from '../http/forwarder';
+import type { JsonRpcMessage } from '../jsonrpc';
 
 interface ServerInfo {
   name?: unknown;

@@ -1,14 +1,34 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BridgeError, asBridgeError, toJsonRpcError } from '../errors/catalogue';
-import type { Logger } from '../log/logger';
-import type { Upstream } from '../upstream/types';
-import { HttpChannel, headerValue, isEventStream, refusalOf, statusError, type OpenResponse } from './http-channel';
+import { BridgeError, asBridgeError, toJsonRpcError } from '../../errors/catalogue';
+import type { Logger } from '../../log/logger';
+import type { Upstream } from '../../upstream/types';
+import { classify, errorResponse, isResponseTo, type JsonRpcId, type JsonRpcMessage } from '../jsonrpc';
+import type { ServerMessages } from '../server-messages';
+import { HttpChannel, headerValue, isEventStream, refusalOf, statusError, type OpenResponse } from './channel';
 import { gatewayVerdict } from './gateway-errors';
-import { classify, errorResponse, isResponseTo, type JsonRpcId, type JsonRpcMessage } from './jsonrpc';
 import { RetryWindow, UNREACHED_RETRY_WINDOW_MS } from './retry-window';
-import type { ServerMessages } from './server-messages';
-import type { McpSession, Replay } from './session';
 import { readSse } from './sse';
+
+/** Sends one message upstream outside the protocol's own state (a session's replayed initialize) and returns its answer. */
+export type Replay = (message: JsonRpcMessage) => Promise<{ response?: JsonRpcMessage; sessionId?: string }>;
+
+/**
+ * What a protocol era adds to the HTTP exchange of each message: the 2025 session (src/mcp/session/) waits for and
+ * repairs a lost session; a stateless link has nothing to wait for or repair.
+ */
+export interface ProtocolHooks {
+  /** Waits for whatever must precede a send (a session being re-established); rejects when it never will. */
+  beforeSend(): Promise<void>;
+  /**
+   * A non-2xx answer the protocol may fix by itself (a session the server lost): resolves true when it was fixed and
+   * the message should be sent again; rejects when fixing it failed for good.
+   */
+  repair(response: { status: number; sentSessionId?: string }, body: string): Promise<boolean>;
+  /** The client declared sampling/elicitation/roots upstream, so the server may send requests inside an answer stream. */
+  readonly invitesServerRequests: boolean;
+  /** Headers derived from the message itself (the 2026-07-28 revision's Mcp-Method and kin; none for 2025 sessions). */
+  headersFor(message: JsonRpcMessage): Record<string, string>;
+}
 
 /** How many resumes in a row may bring nothing new before a response stream that carried event ids is given up. */
 const MAX_FRUITLESS_RESUMES = 3;
@@ -44,20 +64,20 @@ type Attempt =
  * Sends one client message upstream and brings back its answer, applying the recovery rules: a refusal fresh
  * credentials can fix is retried once after upstream.recover(); a message that never reached the MCP server (the
  * connection was refused, or the gateway could not dial the server) is resent with back-off for a bounded window;
- * a lost session is re-established (shared between concurrent requests) and the request retried; a response
+ * what the protocol can repair (a lost session) is repaired and the request retried; a response
  * stream that carried event ids is resumed with Last-Event-ID. Anything else becomes one JSON-RPC error.
  */
 export class Forwarder {
   constructor(
     private readonly upstream: Upstream,
     private readonly channel: HttpChannel,
-    private readonly session: McpSession,
+    private readonly protocol: ProtocolHooks,
     private readonly serverMessages: ServerMessages,
     private readonly logger: Logger,
     private readonly unreachedRetryMs: number = UNREACHED_RETRY_WINDOW_MS,
   ) {}
 
-  /** The replay hook the session uses to re-initialise: no session recovery of its own, but it rides out restarts. */
+  /** The replay hook a session uses to re-initialise: no session recovery of its own, but it rides out restarts. */
   readonly replay: Replay = async (message) => {
     const c = classify(message);
     const body = JSON.stringify(message);
@@ -76,7 +96,7 @@ export class Forwarder {
       await this.upstream.ready();
       const spent: Spent = { renewed: false, recovered: false };
       for (;;) {
-        await this.session.beforeSend(this.replay);
+        await this.protocol.beforeSend();
         const result = await this.attempt(message, body, id, spent);
         if (result.done) return { answer: result.answer, text: result.text, sessionId: result.sessionId };
         if ('fail' in result) return fail(result.fail);
@@ -92,7 +112,7 @@ export class Forwarder {
       await this.upstream.ready();
       const spent: Spent = { renewed: false, recovered: false };
       for (;;) {
-        await this.session.beforeSend(this.replay);
+        await this.protocol.beforeSend();
         const result = await this.attempt(message, body, undefined, spent);
         if (result.done) return true;
         if ('fail' in result) throw result.fail;
@@ -105,7 +125,7 @@ export class Forwarder {
 
   /** One POST (plus resumptions of its stream). */
   private async attempt(message: JsonRpcMessage, body: string, id: JsonRpcId | undefined, spent: Spent): Promise<Attempt> {
-    const exchange = await this.channel.post(body);
+    const exchange = await this.channel.post(body, this.protocol.headersFor(message));
     if (!exchange.ok) {
       const { failure } = exchange;
       if (failure.tls && !spent.recovered) {
@@ -128,9 +148,8 @@ export class Forwarder {
       return this.answerFrom(res, id, sessionId);
     }
     const text = await res.body.text().catch(() => '');
-    if (this.session.isSessionGone(res.status, text, res.sentSessionId) && !spent.renewed) {
+    if (!spent.renewed && (await this.protocol.repair(res, text))) {
       spent.renewed = true;
-      await this.session.reestablish(res.sentSessionId, this.replay);
       return { done: false, retry: true };
     }
     const refusal = refusalOf(res, text);
@@ -216,7 +235,7 @@ export class Forwarder {
     const host = this.channel.url.host;
     // Teleport ends a response stream (cleanly, or by cutting it) when the server sends a request inside it: on such
     // a path that is what a clean end means, and what a cut means once the client kept sampling/elicitation/roots.
-    const invited = !end.error || this.session.invitesServerRequests;
+    const invited = !end.error || this.protocol.invitesServerRequests;
     if (end.sawServerRequest || (invited && !this.upstream.carriesServerRequests)) {
       return new BridgeError('SERVER_REQUEST_UNSUPPORTED', `The answer stream from ${host} ended before the response, after the server sent a request to the client.`);
     }

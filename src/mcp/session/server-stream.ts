@@ -1,13 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { asBridgeError } from '../errors/catalogue';
-import type { Logger } from '../log/logger';
-import type { Upstream } from '../upstream/types';
-import { Backoff } from './backoff';
-import { bodyExcerpt, isEventStream, refusalOf, type HttpChannel } from './http-channel';
-import type { JsonRpcMessage } from './jsonrpc';
-import type { ServerMessages } from './server-messages';
-import type { McpSession, Replay } from './session';
-import { readSse } from './sse';
+import { asBridgeError } from '../../errors/catalogue';
+import type { Logger } from '../../log/logger';
+import type { Upstream } from '../../upstream/types';
+import { Backoff } from '../backoff';
+import { bodyExcerpt, isEventStream, refusalOf, type HttpChannel } from '../http/channel';
+import type { Replay } from '../http/forwarder';
+import { readSse } from '../http/sse';
+import type { JsonRpcMessage } from '../jsonrpc';
+import type { ServerMessages } from '../server-messages';
+import type { McpSession } from './session';
 
 const FIRST_DELAY_MS = 250;
 const MAX_DELAY_MS = 10_000;

@@ -1,5 +1,5 @@
-import { BridgeError } from '../errors/catalogue';
-import { bodyExcerpt, headerValue, type ResponseHeaders } from './http-channel';
+import { BridgeError } from '../../errors/catalogue';
+import { bodyExcerpt, headerValue, type ResponseHeaders } from './channel';
 
 /** Teleport's App Service marks its error answers with who failed (v18 and later; older ones send no header). */
 const ERROR_ORIGIN_HEADER = 'x-teleport-mcp-error-origin';

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BridgeError } from '../errors/catalogue';
-import { Backoff } from './backoff';
+import { BridgeError } from '../../errors/catalogue';
+import { Backoff } from '../backoff';
 
 /**
  * How long a request that never reached the MCP server keeps being resent: long enough to ride out a restart of

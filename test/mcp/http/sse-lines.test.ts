@@ -1,4 +1,4 @@
-import { CompleteLines } from '../../src/mcp/sse-lines';
+import { CompleteLines } from '../../../src/mcp/http/sse-lines';
 
 /** Feeds `chunks` and returns what the parser would have been fed, call by call. */
 function feed(chunks: string[]): string[] {

@@ -1,5 +1,5 @@
-import { BridgeError } from '../errors/catalogue';
-import { classifyTlsFailure, errorCodes } from '../tls/failure';
+import { BridgeError } from '../../errors/catalogue';
+import { classifyTlsFailure, errorCodes } from '../../tls/failure';
 
 /** How a failed HTTP exchange should be treated: was the request possibly delivered, and is it a TLS refusal? */
 export interface TransportFailure {

@@ -1,4 +1,4 @@
-import { LineSplitter, peekTopLevelId } from '../../src/mcp/line-splitter';
+import { LineSplitter, peekTopLevelId } from '../../../src/mcp/stdio/line-splitter';
 
 const lines = (events: ReturnType<LineSplitter['push']>) => events.map((e) => (e.kind === 'line' ? e.bytes.toString() : `<oversize:${e.head.length}>`));
 

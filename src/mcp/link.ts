@@ -1,0 +1,70 @@
+import type { Logger } from '../log/logger';
+import type { Upstream } from '../upstream/types';
+import type { JsonRpcId, JsonRpcMessage } from './jsonrpc';
+import type { ServerMessages } from './server-messages';
+
+/** A message from the stdio client: parsed, with the JSON text it came in (forwarded as is when unchanged). */
+export interface ClientMessage {
+  message: JsonRpcMessage;
+  text: string;
+}
+
+export interface ClientRequest extends ClientMessage {
+  id: JsonRpcId;
+  method: string;
+}
+
+export interface ClientNotification extends ClientMessage {
+  method: string;
+}
+
+/** The client's answer to a request the server sent it (sampling, elicitation, roots, ping). */
+export interface ClientResponse extends ClientMessage {
+  id: JsonRpcId;
+}
+
+/** The one answer to a client request: its response or a JSON-RPC error response, with its JSON text when relayed as is. */
+export interface Reply {
+  message: JsonRpcMessage;
+  text?: string;
+}
+
+/**
+ * One conversation with the MCP server on behalf of the stdio client, whatever carries it: a 2025-era Streamable
+ * HTTP session today (src/mcp/session/). The relay core (relay.ts) knows only this interface; which link serves a
+ * client is decided in one place, open-link.ts. Messages from the server to the client go to the ServerMessages sink
+ * the link was opened with.
+ */
+export interface Link {
+  /** Resolves with the answer to a client request; never rejects. */
+  request(request: ClientRequest): Promise<Reply>;
+  /** Delivers a client notification; failures are logged (there is no one to answer). Never rejects. */
+  notify(notification: ClientNotification): Promise<void>;
+  /** Delivers the client's answer to a server→client request; never rejects. */
+  respond(response: ClientResponse): Promise<void>;
+  /**
+   * Ends the conversation with the server (e.g. deletes the session). Called once, at shutdown, after the relay's
+   * signal was aborted; the caller bounds how long it may take.
+   */
+  close(): Promise<void>;
+}
+
+/** What every link is opened with. */
+export interface LinkContext {
+  upstream: Upstream;
+  /** Where messages from the server to the client go (stdout). */
+  server: ServerMessages;
+  logger: Logger;
+  /** Aborted at shutdown: ends requests in flight and the waits between resends. */
+  signal: AbortSignal;
+}
+
+/** Relay settings a link applies (from the CLI). */
+export interface LinkSettings {
+  /** Re-initialise a session the server lost (tsh's --auto-reconnect). */
+  autoReconnect?: boolean;
+  /** Forward sampling/elicitation/roots even when the upstream cannot carry server→client requests. */
+  keepClientCapabilities?: boolean;
+  /** How long a message that cannot reach the server is resent before it fails (restarts); 20 s by default. */
+  unreachedRetryMs?: number;
+}

@@ -1,0 +1,105 @@
+import type { Logger } from '../../log/logger';
+import { withoutServerRequestCapabilities } from '../capabilities';
+import { HttpChannel } from '../http/channel';
+import { Forwarder, type ProtocolHooks } from '../http/forwarder';
+import type { JsonRpcMessage } from '../jsonrpc';
+import type { ClientNotification, ClientRequest, ClientResponse, Link, LinkContext, LinkSettings, Reply } from '../link';
+import { ServerStream } from './server-stream';
+import { McpSession } from './session';
+
+/** How long the session DELETE may take at shutdown. */
+const CLOSE_BOUND_MS = 1_000;
+
+/**
+ * A 2025-era Streamable HTTP session (MCP 2025-03-26 … 2025-11-25): `initialize` opens it (the client's
+ * sampling/elicitation/roots hidden when the upstream cannot carry server→client requests), every message is a POST
+ * carrying the session id, a GET stream carries server-initiated messages after `notifications/initialized`, a
+ * lost session is re-established by replaying the client's initialize, and DELETE ends it.
+ */
+export class SessionLink implements Link {
+  private readonly logger: Logger;
+  private readonly session: McpSession;
+  private readonly channel: HttpChannel;
+  private readonly forwarder: Forwarder;
+  private readonly serverStream: ServerStream;
+  private strippedLogged = false;
+
+  constructor(
+    private readonly context: LinkContext,
+    private readonly settings: LinkSettings,
+  ) {
+    const { upstream, server, signal } = context;
+    this.logger = context.logger;
+    this.session = new McpSession(this.logger, settings.autoReconnect ?? true, () => this.serverStream.nudge());
+    this.channel = new HttpChannel(upstream, () => this.session.headers(), signal);
+    this.forwarder = new Forwarder(upstream, this.channel, this.hooks(), server, this.logger, settings.unreachedRetryMs);
+    this.serverStream = new ServerStream(upstream, this.channel, this.session, server, this.forwarder.replay, this.logger);
+  }
+
+  private hooks(): ProtocolHooks {
+    const session = this.session;
+    return {
+      beforeSend: () => session.beforeSend(this.forwarder.replay),
+      repair: async (response, body) => {
+        if (!session.isSessionGone(response.status, body, response.sentSessionId)) return false;
+        await session.reestablish(response.sentSessionId, this.forwarder.replay);
+        return true;
+      },
+      get invitesServerRequests() {
+        return session.invitesServerRequests;
+      },
+      headersFor: () => ({}),
+    };
+  }
+
+  async request({ id, method, message, text }: ClientRequest): Promise<Reply> {
+    if (method === 'initialize') return this.initialize(id, message);
+    const { answer, text: answerText } = await this.forwarder.request(id, message, text);
+    return { message: answer, text: answerText };
+  }
+
+  async notify({ method, message, text }: ClientNotification): Promise<void> {
+    const isInitialized = method === 'notifications/initialized';
+    if (isInitialized) this.session.noteInitializedSent(message);
+    const delivered = await this.forwarder.oneWay(message, text, method);
+    if (isInitialized && delivered) this.serverStream.start();
+  }
+
+  async respond({ id, message, text }: ClientResponse): Promise<void> {
+    if (!this.context.server.settleClientAnswer(id)) {
+      this.logger.warn('dropping a response from the client that answers no pending server request', { id });
+      return;
+    }
+    await this.forwarder.oneWay(message, text, 'a response to a server request');
+  }
+
+  async close(): Promise<void> {
+    this.serverStream.stop();
+    if (!this.session.id) return;
+    const exchange = await this.channel.delete(AbortSignal.timeout(CLOSE_BOUND_MS));
+    if (exchange.ok) {
+      await exchange.response.body.dump().catch(() => undefined);
+      this.logger.debug('session deleted', { status: exchange.response.status });
+    } else {
+      this.logger.debug('session delete failed', { error: exchange.failure.error.detail });
+    }
+  }
+
+  private async initialize(id: ClientRequest['id'], message: JsonRpcMessage): Promise<Reply> {
+    let sent = message;
+    if (!this.context.upstream.carriesServerRequests && !this.settings.keepClientCapabilities) {
+      const stripped = withoutServerRequestCapabilities(message);
+      sent = stripped.message;
+      if (stripped.removed.length && !this.strippedLogged) {
+        this.strippedLogged = true;
+        this.logger.info('hiding client capabilities the upstream cannot carry (use --keep-client-capabilities to keep them)', {
+          removed: stripped.removed.join(','),
+        });
+      }
+    }
+    this.session.noteInitializeSent(sent);
+    const { answer, sessionId } = await this.forwarder.request(id, sent, JSON.stringify(sent));
+    this.session.noteInitializeResult(answer, sessionId);
+    return { message: answer };
+  }
+}
