@@ -1,0 +1,78 @@
+import { describeResult, ensureRunnerInstalled, runConformanceScenario, SCENARIOS_2025, SCENARIOS_2026, type Suite } from '../../scripts/conformance/run-scenario';
+
+/**
+ * The official MCP conformance client scenarios, run by their own runner against `mcp-bridge connect --url` through
+ * the thin driver (scripts/conformance/driver.ts): the 2025-11-25 ones with an SDK v1 client, the 2026-07-28 ones with
+ * an SDK v2 client pinned to 2026-07-28. A scenario passes when the runner's OVERALL verdict is PASSED.
+ */
+
+/**
+ * 2025-11-25 scenarios that fail now and then today (each about 1 run in 6), both because the bridge opens its
+ * standalone GET stream only after relaying `notifications/initialized`, while the client's first requests are
+ * already on their way:
+ * - elicitation-sep1034-client-defaults: the scenario server sends its elicitation request with no related request,
+ *   so the SDK server puts it on the GET stream, or drops it when that stream is not open yet; the call then hangs.
+ *   Holding the client's requests until the GET stream is open (or refused), bounded, would close the window.
+ * - sse-retry: the server takes the first GET for the reconnection it asked for and sends the call's response there
+ *   (not a resumption); the bridge drops a response arriving on the GET stream ("dropping unexpected message from the
+ *   server"), so the client times out. A response to a pending request should be delivered from whichever stream
+ *   brings it (once).
+ */
+export const FLAKY_2025: Record<string, string> = {
+  'elicitation-sep1034-client-defaults': 'the elicitation request is lost when the tool runs before the bridge opened its GET stream',
+  'sse-retry': 'a response for a pending request arriving on the standalone GET stream is dropped',
+};
+
+/** 2026-07-28 scenarios that pass through the bridge today (their mock servers do not check the 2026 headers). */
+const PASSING_2026 = ['sep-2322-client-request-state', 'json-schema-ref-no-deref'];
+
+/**
+ * The 2026-07-28 scenarios the bridge fails today, with why; issue 11's era handling makes each pass (move it to
+ * PASSING_2026). mcp-remote --protocol auto 0.15.1 passes all but the two x-mcp-header ones, which a stdio hop must do
+ * itself (the stdio client may ignore x-mcp-header; the HTTP client — the bridge — must mirror and validate).
+ */
+export const EXPECTED_AFTER_ISSUE_11: Record<string, string> = {
+  tools_call: 'ERA_NEGOTIATION_FAILED: server/discover forwarded without MCP-Protocol-Version/Mcp-Method, refused by the 2026 server',
+  'request-metadata': 'no MCP-Protocol-Version header on POSTs; the -32022 retry is never seen with a 2026 version',
+  'http-standard-headers': 'no Mcp-Method / Mcp-Name headers on any request',
+  'http-custom-headers': 'no Mcp-Param-* headers mirrored from x-mcp-header annotations (mcp-remote fails this too)',
+  'http-invalid-tool-headers': 'tools with invalid x-mcp-header annotations are passed on to the client instead of being dropped (mcp-remote too)',
+  'json-schema-2020-12-preservation': 'connect fails (ERA_NEGOTIATION_FAILED), so tools/list never happens',
+};
+
+jest.setTimeout(120_000);
+
+beforeAll(async () => {
+  // The runners and their Node 22 live in scripts/conformance/runner, installed from its lock file on first use.
+  await ensureRunnerInstalled();
+}, 600_000);
+
+async function expectPasses(suite: Suite, scenario: string): Promise<void> {
+  const result = await runConformanceScenario(suite, scenario);
+  const verdict = { scenario: describeResult(result), passed: result.passed };
+  // On failure the message carries the runner's whole output.
+  expect({ ...verdict, output: result.passed ? '' : result.output }).toEqual({ ...verdict, passed: true, output: '' });
+}
+
+const PASSING_2025 = SCENARIOS_2025.filter((s) => !(s in FLAKY_2025));
+
+test('the scenario lists name every scenario this file runs or lists as pending', () => {
+  expect([...PASSING_2026, ...Object.keys(EXPECTED_AFTER_ISSUE_11)].sort()).toEqual([...SCENARIOS_2026].sort());
+  expect([...PASSING_2025, ...Object.keys(FLAKY_2025)].sort()).toEqual([...SCENARIOS_2025].sort());
+});
+
+test.each(PASSING_2025)('2025-11-25 %s passes through the bridge', async (scenario) => {
+  await expectPasses('2025', scenario);
+});
+
+test.skip.each(Object.entries(FLAKY_2025))('once the bridge is fixed: 2025-11-25 %s (today: %s)', async (scenario) => {
+  await expectPasses('2025', scenario);
+});
+
+test.each(PASSING_2026)('2026-07-28 %s passes through the bridge', async (scenario) => {
+  await expectPasses('2026', scenario);
+});
+
+test.skip.each(Object.entries(EXPECTED_AFTER_ISSUE_11))('after issue 11: 2026-07-28 %s (today: %s)', async (scenario) => {
+  await expectPasses('2026', scenario);
+});
