@@ -168,7 +168,7 @@ async function openLangchain(target: Target): Promise<ScenarioSession> {
   let onProgress: ((progress: number) => void) | undefined;
   const connection =
     target.kind === 'stdio'
-      ? { transport: 'stdio' as const, command: target.command, args: target.args, env: target.env, stderr: 'pipe' as const }
+      ? { transport: 'stdio' as const, command: target.command, args: target.args, env: target.env, stderr: 'ignore' as const }
       : { transport: 'http' as const, url: target.url };
   const client = new MultiServerMCPClient({
     mcpServers: { [LANGCHAIN_SERVER]: connection },
