@@ -130,6 +130,18 @@ export const CATALOGUE = {
     'After a reconnect the server reported a different name or version than before.',
     'Restart the MCP client so it sees the new server and its tools.',
   ),
+  STREAM_REFUSED: entry(
+    'The Teleport Proxy closed the MCP connection of a stdio or SSE app without a byte, even with a new app certificate (how it refuses an unknown or expired app session, or an App Service it cannot reach).',
+    'Check that an App Service serving this app is up and healthy (`tctl apps ls`), and that no lock targets the bot; mcp-bridge dials again on the next message.',
+  ),
+  SERVER_OUTPUT_INVALID: entry(
+    'The MCP server sent a line that is not a JSON-RPC message (a stdio server printing logs or other text to stdout).',
+    'Fix the server so it writes only JSON-RPC to stdout and its logs to stderr; the line was dropped.',
+  ),
+  SERVER_MESSAGE_TOO_LARGE: entry(
+    'A message from the MCP server exceeded the size limit, so it was dropped.',
+    'Raise --max-message-size, or ask the tool for less (paging, filters).',
+  ),
   SERVER_REQUEST_UNSUPPORTED: entry(
     'The server sent a request to the client (sampling, elicitation or roots) that the path to it cannot carry; Teleport ended the stream.',
     "Leave mcp-bridge's default (it hides these capabilities through Teleport), or avoid tools that need them.",

@@ -1,9 +1,10 @@
+import type { Duplex } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { BridgeError } from '../errors/catalogue';
 import { validityError, type CredentialWatcher, type Credentials } from '../identity';
 import type { Logger } from '../log/logger';
 import { RotatingPool, type TlsMaterial } from '../upstream/rotating-pool';
-import type { Upstream, UpstreamFailure } from '../upstream/types';
+import type { Upstream, UpstreamFailure, UpstreamTransport } from '../upstream/types';
 import { obtainAppCert, type AppCert } from './app-cert';
 import { findMcpApp, type McpApp } from './apps';
 import { authClientForIdentity, type AuthClient } from './auth-client';
@@ -11,6 +12,7 @@ import { ConnectionUpgrade, upgradedAppConnector } from './connection-upgrade';
 import { pingProxy, type ProxyPing } from './ping';
 import { parseProxyAddress, type ProxyAddress } from './proxy-address';
 import { classifyTlsFailure } from '../tls/failure';
+import { dialMcpStream } from './stream-dialer';
 import type { ConnectionUpgradeOptions } from './websocket-upgrade';
 
 export interface TeleportUpstreamOptions {
@@ -26,6 +28,11 @@ export interface TeleportUpstreamOptions {
   insecure: boolean;
   /** -H headers, already validated. */
   headers: Record<string, string>;
+  /**
+   * The caller can relay stdio and SSE apps through openStream(); without it they fail at start with
+   * APP_TRANSPORT_UNSUPPORTED (until the relay has a stream link).
+   */
+  relaysStreams?: boolean;
   logger: Logger;
 }
 
@@ -97,9 +104,30 @@ class TeleportUpstream implements Upstream {
     return this.starting;
   }
 
+  transport(): UpstreamTransport {
+    if (!this.target) throw new BridgeError('INTERNAL', 'transport() called before ready() resolved.');
+    return this.target.app.transport === 'streamable-http' ? 'http' : 'stream';
+  }
+
   dispatcher(): Dispatcher {
     if (!this.pool) throw new BridgeError('INTERNAL', 'dispatcher() called before ready() resolved.');
     return this.pool.dispatcher();
+  }
+
+  /** A new teleport-mcp connection with the newest app certificate (a renewal under way is waited for). */
+  async openStream(): Promise<Duplex> {
+    await this.ready();
+    if (this.transport() !== 'stream') throw new BridgeError('INTERNAL', 'openStream() called for a Streamable HTTP app.');
+    await this.renewing?.done.catch(() => undefined);
+    const cert = this.cert!;
+    return dialMcpStream({
+      proxy: this.proxy,
+      cert,
+      trust: { extraCAs: this.options.extraCAs, insecure: this.options.insecure },
+      upgrade: this.appUpgrade,
+      hostCAPems: this.options.identity.current().caPems,
+      logger: this.logger,
+    });
   }
 
   async recover(failure: UpstreamFailure): Promise<boolean> {
@@ -107,10 +135,10 @@ class TeleportUpstream implements Upstream {
     const fixable =
       failure.kind === 'status'
         ? failure.status === 403 && INVALID_SESSION.test(failure.body)
-        : ['client-cert-expired', 'client-cert-rejected'].includes(classifyTlsFailure(failure.error));
+        : failure.kind === 'stream-closed' || ['client-cert-expired', 'client-cert-rejected'].includes(classifyTlsFailure(failure.error));
     if (!fixable) return false;
     this.logger.info('the proxy refused the app certificate; issuing a new one', {
-      reason: failure.kind === 'status' ? `HTTP ${failure.status}` : classifyTlsFailure(failure.error),
+      reason: failure.kind === 'status' ? `HTTP ${failure.status}` : failure.kind === 'stream-closed' ? 'stream closed without a byte' : classifyTlsFailure(failure.error),
     });
     return this.renew('refused by the proxy', true);
   }
@@ -131,8 +159,13 @@ class TeleportUpstream implements Upstream {
       if (ping.status === 'rejected') throw ping.reason;
       if (found.status === 'rejected') throw found.reason;
       const { creds, app } = found.value;
+      if (app.transport !== 'streamable-http' && !this.options.relaysStreams) {
+        throw new BridgeError('APP_TRANSPORT_UNSUPPORTED', `app "${app.name}" serves MCP over ${app.transport === 'sse' ? 'SSE' : 'stdio'}; this relay handles Streamable HTTP (mcp+http/mcp+https) only.`, {
+          data: { app: app.name, transport: app.transport },
+        });
+      }
       this.target = { ping: ping.value, app };
-      this.logger.info('found MCP app', { app: app.name, cluster: ping.value.clusterName, proxyVersion: ping.value.serverVersion });
+      this.logger.info('found MCP app', { app: app.name, transport: app.transport, cluster: ping.value.clusterName, proxyVersion: ping.value.serverVersion });
       this.appUpgrade = await this.upgrade.forDial('alpn');
       const cert = await this.issue(creds);
       if (this.closed) return;

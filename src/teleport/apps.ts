@@ -2,7 +2,10 @@ import { BridgeError } from '../errors/catalogue';
 import type { AuthClient } from './auth-client';
 import type { AppServerV3, ListResourcesRequest } from './proto/messages';
 
-/** How an MCP app is served, from its URI scheme (lib/srv/mcp). Only Streamable HTTP can be relayed over HTTPS. */
+/**
+ * How an MCP app is served, from its URI scheme (lib/srv/mcp): Streamable HTTP is app traffic over HTTPS; stdio
+ * (launched by the App Service per connection, or the demo server) and SSE apps are reached over ALPN teleport-mcp.
+ */
 export type McpTransport = 'streamable-http' | 'sse' | 'stdio';
 
 export interface McpApp {
@@ -12,8 +15,6 @@ export interface McpApp {
   uri: string;
   publicAddr: string;
   transport: McpTransport;
-  /** True when mcp-bridge can relay it (streamable-http). */
-  supported: boolean;
 }
 
 /** The transport an `mcp+…` URI names, or undefined when the URI is not an MCP one. */
@@ -39,7 +40,7 @@ function byNameRequest(name: string): ListResourcesRequest {
   };
 }
 
-function toApp(server: AppServerV3): { app: Omit<McpApp, 'transport' | 'supported'>; transport: McpTransport | undefined } | undefined {
+function toApp(server: AppServerV3): { app: Omit<McpApp, 'transport'>; transport: McpTransport | undefined } | undefined {
   const app = server.Spec?.App;
   if (!app?.Metadata || !app.Spec) return undefined;
   const uri = app.Spec.URI;
@@ -49,10 +50,7 @@ function toApp(server: AppServerV3): { app: Omit<McpApp, 'transport' | 'supporte
   };
 }
 
-/**
- * Finds the MCP app `name` that mcp-bridge will relay to. Throws APP_NOT_FOUND, APP_NOT_MCP (not an mcp+ URI) or
- * APP_TRANSPORT_UNSUPPORTED (SSE and stdio apps need the teleport-mcp ALPN protocol, which tsh speaks).
- */
+/** Finds the MCP app `name` that mcp-bridge will relay to. Throws APP_NOT_FOUND or APP_NOT_MCP (not an mcp+ URI). */
 export async function findMcpApp(auth: AuthClient, name: string): Promise<McpApp> {
   const response = await auth.listResources(byNameRequest(name));
   const found = response.Resources.map((r) => (r.AppServer ? toApp(r.AppServer) : undefined)).find((a) => a?.app.name === name);
@@ -61,12 +59,7 @@ export async function findMcpApp(auth: AuthClient, name: string): Promise<McpApp
   if (!transport) {
     throw new BridgeError('APP_NOT_MCP', `app "${name}" is not a MCP server (its URI scheme is ${JSON.stringify(app.uri.split('://')[0])}).`, { data: { app: name } });
   }
-  if (transport !== 'streamable-http') {
-    throw new BridgeError('APP_TRANSPORT_UNSUPPORTED', `app "${name}" serves MCP over ${transport === 'sse' ? 'SSE' : 'stdio'}; mcp-bridge relays Streamable HTTP (mcp+http/mcp+https) only.`, {
-      data: { app: name, transport },
-    });
-  }
-  return { ...app, transport, supported: true };
+  return { ...app, transport };
 }
 
 /** Every MCP app visible to the identity, one entry per app name (several App Services may serve one app), by name. */
@@ -84,7 +77,7 @@ export async function listMcpApps(auth: AuthClient): Promise<McpApp[]> {
     for (const resource of page.Resources) {
       const found = resource.AppServer ? toApp(resource.AppServer) : undefined;
       if (!found?.transport || apps.has(found.app.name)) continue;
-      apps.set(found.app.name, { ...found.app, transport: found.transport, supported: found.transport === 'streamable-http' });
+      apps.set(found.app.name, { ...found.app, transport: found.transport });
     }
     startKey = page.NextKey;
   } while (startKey);

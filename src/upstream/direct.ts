@@ -1,10 +1,11 @@
 import { isIP } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { BridgeError } from '../errors/catalogue';
 import { validityError, type CredentialWatcher, type Credentials } from '../identity';
 import type { Logger } from '../log/logger';
 import { RotatingPool, type TlsMaterial } from './rotating-pool';
-import type { Upstream, UpstreamFailure } from './types';
+import type { Upstream, UpstreamFailure, UpstreamTransport } from './types';
 
 export interface DirectUpstreamOptions {
   /** The MCP endpoint, http:// or https://. */
@@ -88,9 +89,18 @@ class DirectUpstream implements Upstream {
     this.pool ??= this.poolFor(creds);
   }
 
+  /** A --url is a Streamable HTTP endpoint. */
+  transport(): UpstreamTransport {
+    return 'http';
+  }
+
   dispatcher(): Dispatcher {
     if (!this.pool) throw new BridgeError('INTERNAL', 'dispatcher() called before ready() resolved.');
     return this.pool.dispatcher();
+  }
+
+  openStream(): Promise<Duplex> {
+    return Promise.reject(new BridgeError('INTERNAL', 'openStream() called on a Streamable HTTP upstream.'));
   }
 
   /** A refused handshake may be a certificate tbot is replacing right now: wait briefly for the new one. */

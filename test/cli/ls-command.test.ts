@@ -21,15 +21,15 @@ async function closedPort(): Promise<number> {
 }
 
 describe('mcp-bridge ls', () => {
-  it('prints a table of the MCP apps with their transport and whether connect supports it, leaving out non-MCP apps', async () => {
+  it('prints a table of the MCP apps with their transport, leaving out non-MCP apps', async () => {
     const { code, stdout, stderr } = await bed.cli('ls', '-i', identityDir, ...bed.proxyArgs());
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const lines = stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^NAME\s+TRANSPORT\s+CONNECT\s+DESCRIPTION\s+LABELS$/);
+    expect(lines[0]).toMatch(/^NAME\s+TRANSPORT\s+DESCRIPTION\s+LABELS$/);
     expect(lines.slice(1)).toEqual([
-      expect.stringMatching(new RegExp(`^${MCP_APP}\\s+streamable-http\\s+yes\\s+Team docs\\s+env=dev,team=docs$`)),
-      expect.stringMatching(new RegExp(`^${STDIO_APP}\\s+stdio\\s+no \\(use tsh mcp connect\\)\\s+-\\s+env=dev$`)),
+      expect.stringMatching(new RegExp(`^${MCP_APP}\\s+streamable-http\\s+Team docs\\s+env=dev,team=docs$`)),
+      expect.stringMatching(new RegExp(`^${STDIO_APP}\\s+stdio\\s+-\\s+env=dev$`)),
     ]);
     // aligned: every column starts at the same offset on every line
     const transportColumn = lines.map((l) => l.search(/TRANSPORT|streamable-http|stdio/));
@@ -43,8 +43,8 @@ describe('mcp-bridge ls', () => {
     expect(yaml.code).toBe(0);
     const apps = JSON.parse(json.stdout);
     expect(apps).toEqual([
-      { name: MCP_APP, transport: 'streamable-http', supported: true, description: 'Team docs', labels: { env: 'dev', team: 'docs' }, publicAddr: 'docs.mcp-bridge.test' },
-      { name: STDIO_APP, transport: 'stdio', supported: false, description: '', labels: { env: 'dev' }, publicAddr: 'local-tools.mcp-bridge.test' },
+      { name: MCP_APP, transport: 'streamable-http', description: 'Team docs', labels: { env: 'dev', team: 'docs' }, publicAddr: 'docs.mcp-bridge.test' },
+      { name: STDIO_APP, transport: 'stdio', description: '', labels: { env: 'dev' }, publicAddr: 'local-tools.mcp-bridge.test' },
     ]);
     expect(parseYaml(yaml.stdout)).toEqual(apps);
   });

@@ -36,7 +36,7 @@ const issueFor = async (w: CredentialWatcher, appName: string) => {
 describe('app lookup through the Auth Service', () => {
   it('finds an mcp+http app with a ListResources request carrying the exact fields tsh sends', async () => {
     const app = await findMcpApp(h.auth(watcher), 'everything');
-    expect(app).toMatchObject({ name: 'everything', uri: 'mcp+http://127.0.0.1:9/mcp', publicAddr: 'everything.mcp-bridge.test', transport: 'streamable-http', supported: true, description: 'demo server' });
+    expect(app).toMatchObject({ name: 'everything', uri: 'mcp+http://127.0.0.1:9/mcp', publicAddr: 'everything.mcp-bridge.test', transport: 'streamable-http', description: 'demo server' });
     const [rpc] = h.cluster.recorder.rpcs;
     expect(rpc).toMatchObject({ method: 'ListResources', code: 0, caller: 'bot-agent' });
     expect(rpc!.request).toMatchObject({
@@ -48,20 +48,24 @@ describe('app lookup through the Auth Service', () => {
     });
   });
 
-  it('reports APP_NOT_FOUND, APP_NOT_MCP and APP_TRANSPORT_UNSUPPORTED (naming the transport)', async () => {
+  it('reports APP_NOT_FOUND and APP_NOT_MCP', async () => {
     const auth = h.auth(watcher);
     await expect(findMcpApp(auth, 'nope')).rejects.toMatchObject({ tag: 'APP_NOT_FOUND' });
     await expect(findMcpApp(auth, 'dashboard')).rejects.toMatchObject({ tag: 'APP_NOT_MCP' });
-    await expect(findMcpApp(auth, 'legacy-sse')).rejects.toThrow(/APP_TRANSPORT_UNSUPPORTED.*SSE/);
-    await expect(findMcpApp(auth, 'local-tool')).rejects.toThrow(/APP_TRANSPORT_UNSUPPORTED.*stdio/);
   });
 
-  it('lists every MCP app with its transport and whether mcp-bridge can relay it', async () => {
+  it('classifies the transport from the URI scheme: mcp+sse+http(s) is SSE, mcp+stdio is stdio', async () => {
+    const auth = h.auth(watcher);
+    expect(await findMcpApp(auth, 'legacy-sse')).toMatchObject({ transport: 'sse' });
+    expect(await findMcpApp(auth, 'local-tool')).toMatchObject({ transport: 'stdio' });
+  });
+
+  it('lists every MCP app with its transport', async () => {
     const apps = await listMcpApps(h.auth(watcher));
-    expect(apps.map((a) => [a.name, a.transport, a.supported])).toEqual([
-      ['everything', 'streamable-http', true],
-      ['legacy-sse', 'sse', false],
-      ['local-tool', 'stdio', false],
+    expect(apps.map((a) => [a.name, a.transport])).toEqual([
+      ['everything', 'streamable-http'],
+      ['legacy-sse', 'sse'],
+      ['local-tool', 'stdio'],
     ]);
     expect(apps[0]!.labels).toEqual({ env: 'test' });
   });

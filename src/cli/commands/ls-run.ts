@@ -13,8 +13,6 @@ import type { LsArgs } from './ls';
 interface ListedApp {
   name: string;
   transport: McpTransport;
-  /** Whether `mcp-bridge connect` can relay it (Streamable HTTP only). */
-  supported: boolean;
   description: string;
   labels: Record<string, string>;
   publicAddr: string;
@@ -25,17 +23,16 @@ const USAGE_TAGS = new Set<ErrorTag>(['CONFIG_INVALID', 'IDENTITY_UNREADABLE', '
 
 function listed(app: McpApp): ListedApp {
   const labels = Object.fromEntries(Object.entries(app.labels).sort(([a], [b]) => a.localeCompare(b)));
-  return { name: app.name, transport: app.transport, supported: app.supported, description: app.description, labels, publicAddr: app.publicAddr };
+  return { name: app.name, transport: app.transport, description: app.description, labels, publicAddr: app.publicAddr };
 }
 
 /** An aligned table; the last column is not padded so lines carry no trailing blanks. */
 function renderAppTable(apps: readonly ListedApp[]): string {
   const rows = [
-    ['NAME', 'TRANSPORT', 'CONNECT', 'DESCRIPTION', 'LABELS'],
+    ['NAME', 'TRANSPORT', 'DESCRIPTION', 'LABELS'],
     ...apps.map((a) => [
       a.name,
       a.transport,
-      a.supported ? 'yes' : 'no (use tsh mcp connect)',
       a.description || '-',
       Object.entries(a.labels).map(([k, v]) => `${k}=${v}`).join(',') || '-',
     ]),

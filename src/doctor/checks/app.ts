@@ -1,7 +1,9 @@
 import { findMcpApp } from '../../teleport';
 import { pass, type Check } from '../check';
 
-/** The same lookup connect makes: the app exists for this identity, is an MCP app, and speaks Streamable HTTP. */
+const TRANSPORT_NAMES = { 'streamable-http': 'Streamable HTTP', sse: 'SSE', stdio: 'stdio' } as const;
+
+/** The same lookup connect makes: the app exists for this identity and is an MCP app (of one of the three kinds). */
 export const appCheck: Check = {
   id: 'app',
   title: 'App found',
@@ -10,6 +12,6 @@ export const appCheck: Check = {
     const app = await findMcpApp(ctx.get('auth'), ctx.options.app!);
     ctx.set('app', app);
     const scheme = app.uri.split('://')[0];
-    return pass(`"${app.name}": Streamable HTTP (${scheme}), public address ${app.publicAddr}${app.description ? `, "${app.description}"` : ''}`);
+    return pass(`"${app.name}": ${TRANSPORT_NAMES[app.transport]} (${scheme}), public address ${app.publicAddr}${app.description ? `, "${app.description}"` : ''}`);
   },
 };

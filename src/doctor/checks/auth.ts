@@ -29,10 +29,9 @@ export const authCheck: Check = {
     const auth = authClientForIdentity(ctx.options.proxy, creds, ctx.options.logger, ctx.options.timeoutMs);
     ctx.set('auth', auth);
     const apps = await listMcpApps(auth);
-    const usable = apps.filter((a) => a.supported).length;
     return pass(
       `reached through the ALPN router as ${creds.identity.username}; Host CA verified (valid until ${new Date(cas[0]!.validTo).toISOString()}); ` +
-        `${apps.length} MCP app${apps.length === 1 ? '' : 's'} visible, ${usable} usable with connect`,
+        `${apps.length} MCP app${apps.length === 1 ? '' : 's'} visible`,
     );
   },
 };

@@ -1,10 +1,10 @@
 import { createServer } from 'node:net';
-import { PassThrough } from 'node:stream';
+import { PassThrough, type Duplex } from 'node:stream';
 import { Pool, type Dispatcher } from 'undici';
 import { createLogger, type Logger } from '../../../src/log/logger';
 import { runRelay, type RelayOptions } from '../../../src/mcp/relay';
 import { createDirectUpstream } from '../../../src/upstream/direct';
-import type { Upstream, UpstreamFailure } from '../../../src/upstream/types';
+import type { Upstream, UpstreamFailure, UpstreamTransport } from '../../../src/upstream/types';
 
 /** A loopback port nobody listens on: connecting to it is refused by the kernel. */
 export async function closedPort(): Promise<number> {
@@ -41,6 +41,12 @@ export class CountingUpstream implements Upstream {
   }
   ready(): Promise<void> {
     return this.direct.ready();
+  }
+  transport(): UpstreamTransport {
+    return this.direct.transport();
+  }
+  openStream(): Promise<Duplex> {
+    return this.direct.openStream();
   }
 
   /** The next dispatcher() connects to a closed port. */
