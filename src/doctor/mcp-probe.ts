@@ -5,6 +5,8 @@ import { BridgeError } from '../errors/catalogue';
 import { bodyExcerpt, headerValue, isEventStream, statusError } from '../mcp/http/channel';
 import { readSse } from '../mcp/http/sse';
 import { classifyTransportError } from '../mcp/http/transport-errors';
+import { DEFAULT_MAX_MESSAGE_SIZE } from '../mcp/limits';
+import { StreamConnection } from '../mcp/stream/connection';
 import type { Upstream } from '../upstream/types';
 
 /** What a short MCP conversation learned about the server. */
@@ -32,11 +34,27 @@ function parseReply(text: string, what: string): JsonRpcReply {
   }
 }
 
+/** The result of a JSON-RPC answer, or the error it carries as UPSTREAM_STATUS. */
+function resultOf(reply: JsonRpcReply, method: string): Record<string, unknown> {
+  if (reply.error) {
+    throw new BridgeError('UPSTREAM_STATUS', `${method} was answered with JSON-RPC error ${String(reply.error.code)}: ${bodyExcerpt(String(reply.error.message))}`);
+  }
+  return reply.result ?? {};
+}
+
+/** The few exchanges doctor has with a server, whatever carries them. */
+interface ProbeConversation {
+  request(method: string, params: Record<string, unknown>): Promise<Record<string, unknown>>;
+  notify(method: string): Promise<void>;
+  useProtocol(version: string): void;
+  end(): Promise<void>;
+}
+
 /**
  * A minimal Streamable HTTP client over an Upstream's dispatcher (the connection pool connect relays through):
  * initialize, notifications/initialized, tools/list, then DELETE of the session. Answers may be JSON or SSE.
  */
-class ProbeSession {
+class ProbeSession implements ProbeConversation {
   private sessionId?: string;
   private protocolVersion?: string;
   private nextId = 1;
@@ -75,10 +93,7 @@ class ProbeSession {
     this.sessionId = headerValue(res.headers, 'mcp-session-id') ?? this.sessionId;
     if (res.statusCode !== 200) throw statusError(res.statusCode, await res.body.text(), this.upstream.url);
     const reply = isEventStream(res.headers) ? await this.replyFromStream(res.body, id, method) : parseReply(await res.body.text(), method);
-    if (reply.error) {
-      throw new BridgeError('UPSTREAM_STATUS', `${method} was answered with JSON-RPC error ${String(reply.error.code)}: ${bodyExcerpt(String(reply.error.message))}`);
-    }
-    return reply.result ?? {};
+    return resultOf(reply, method);
   }
 
   /** The answer with our id; notifications the server sends before it are passed over. */
@@ -109,9 +124,53 @@ class ProbeSession {
   }
 }
 
+/**
+ * The same exchanges on one connection from upstream.openStream() (a Teleport stdio or SSE app), which is the whole
+ * MCP session: closing it ends the session.
+ */
+class StreamProbe implements ProbeConversation {
+  private nextId = 1;
+
+  private constructor(
+    private readonly conn: StreamConnection,
+    private readonly signal: AbortSignal,
+  ) {
+    signal.addEventListener('abort', () => conn.close(), { once: true });
+  }
+
+  static async open(upstream: Upstream, signal: AbortSignal): Promise<StreamProbe> {
+    const stream = await upstream.openStream();
+    const ignore = () => undefined;
+    return new StreamProbe(new StreamConnection(stream, DEFAULT_MAX_MESSAGE_SIZE, { message: ignore, badLine: ignore, closed: ignore }), signal);
+  }
+
+  async request(method: string, params: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const id = this.nextId++;
+    const outcome = await this.conn.call(id, JSON.stringify({ jsonrpc: '2.0', id, method, params }));
+    if (outcome.kind === 'answer') return resultOf(outcome.message as JsonRpcReply, method);
+    if (this.signal.aborted) throw new BridgeError('UPSTREAM_STATUS', `${method} was not answered in time.`);
+    if (outcome.end.bytesReceived === 0) throw new BridgeError('STREAM_REFUSED', `${method}: the connection closed before the server sent anything.`);
+    throw new BridgeError('UPSTREAM_STATUS', `${method}: the connection ended before the answer (the server exited or closed the session).`);
+  }
+
+  async notify(method: string): Promise<void> {
+    if (!this.conn.send(JSON.stringify({ jsonrpc: '2.0', method }))) throw new BridgeError('UPSTREAM_STATUS', `${method}: the connection had ended.`);
+  }
+
+  useProtocol(): void {
+    // a stream carries no protocol header
+  }
+
+  async end(): Promise<void> {
+    this.conn.close();
+    await this.conn.finished;
+  }
+}
+
 /** initialize + tools/list through `upstream`, which must be ready. Bounded by `timeoutMs` in total. */
 export async function probeMcp(upstream: Upstream, timeoutMs: number): Promise<McpProbeResult> {
-  const session = new ProbeSession(upstream, AbortSignal.timeout(timeoutMs));
+  const signal = AbortSignal.timeout(timeoutMs);
+  const session: ProbeConversation = upstream.transport() === 'stream' ? await StreamProbe.open(upstream, signal) : new ProbeSession(upstream, signal);
   try {
     const started = performance.now();
     const init = await session.request('initialize', {

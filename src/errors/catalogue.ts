@@ -94,10 +94,6 @@ export const CATALOGUE = {
     'The app exists but is not an MCP server (its URI does not start with mcp+).',
     "Pick an MCP app from `mcp-bridge ls`; MCP apps have URIs like mcp+http://host:port/mcp.",
   ),
-  APP_TRANSPORT_UNSUPPORTED: entry(
-    'The app uses an MCP transport that mcp-bridge does not relay (only mcp+http/mcp+https Streamable HTTP is supported).',
-    'Use `tsh mcp connect` for stdio and SSE apps, or serve the MCP server over Streamable HTTP (mcp+http://…).',
-  ),
   MFA_REQUIRED: entry(
     'Access to this app requires per-session MFA, which a machine identity cannot perform.',
     "Change the role's require_session_mfa for this app, or use a role without it for the bot.",

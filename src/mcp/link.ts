@@ -31,7 +31,7 @@ export interface Reply {
 
 /**
  * One conversation with the MCP server on behalf of the stdio client, whatever carries it: a 2025-era Streamable
- * HTTP session today (src/mcp/session/). The relay core (relay.ts) knows only this interface; which link serves a
+ * HTTP session (src/mcp/session/) or a byte stream per MCP session (src/mcp/stream/). The relay core (relay.ts) knows only this interface; which link serves a
  * client is decided in one place, open-link.ts. Messages from the server to the client go to the ServerMessages sink
  * the link was opened with.
  */
@@ -67,4 +67,6 @@ export interface LinkSettings {
   keepClientCapabilities?: boolean;
   /** How long a message that cannot reach the server is resent before it fails (restarts); 20 s by default. */
   unreachedRetryMs?: number;
+  /** Largest JSON-RPC message accepted, in bytes: a stdin line, or a line from a stream server. */
+  maxMessageSize?: number;
 }

@@ -26,8 +26,6 @@ export interface RelayOptions extends LinkSettings {
   input: Readable;
   output: Writable;
   logger: Logger;
-  /** Largest stdin line accepted, in bytes. */
-  maxMessageSize?: number;
   /** Resolves when the relay should stop (signals); stdin end stops it too. */
   stop?: Promise<void>;
 }

@@ -28,11 +28,6 @@ export interface TeleportUpstreamOptions {
   insecure: boolean;
   /** -H headers, already validated. */
   headers: Record<string, string>;
-  /**
-   * The caller can relay stdio and SSE apps through openStream(); without it they fail at start with
-   * APP_TRANSPORT_UNSUPPORTED (until the relay has a stream link).
-   */
-  relaysStreams?: boolean;
   logger: Logger;
 }
 
@@ -159,11 +154,6 @@ class TeleportUpstream implements Upstream {
       if (ping.status === 'rejected') throw ping.reason;
       if (found.status === 'rejected') throw found.reason;
       const { creds, app } = found.value;
-      if (app.transport !== 'streamable-http' && !this.options.relaysStreams) {
-        throw new BridgeError('APP_TRANSPORT_UNSUPPORTED', `app "${app.name}" serves MCP over ${app.transport === 'sse' ? 'SSE' : 'stdio'}; this relay handles Streamable HTTP (mcp+http/mcp+https) only.`, {
-          data: { app: app.name, transport: app.transport },
-        });
-      }
       this.target = { ping: ping.value, app };
       this.logger.info('found MCP app', { app: app.name, transport: app.transport, cluster: ping.value.clusterName, proxyVersion: ping.value.serverVersion });
       this.appUpgrade = await this.upgrade.forDial('alpn');

@@ -69,10 +69,14 @@ test('MFA_REQUIRED when a role requires per-session MFA', async () => {
 test.each([
   ['APP_NOT_FOUND', 'no-such-app'],
   ['APP_NOT_MCP', APPS.web],
-  ['APP_TRANSPORT_UNSUPPORTED', APPS.stdio],
 ])('%s for app %s', async (tag, app) => {
   expect(await tagFor(world.connectArgs(app, goodIdentity))).toBe(`MCP_BRIDGE_${tag}`);
 });
+
+test('STREAM_REFUSED for a stdio app the App Service cannot start, once resending for 20 s has not helped', async () => {
+  // Its app has no command: the App Service closes each connection without a byte, as for an unknown app session.
+  expect(await tagFor(world.connectArgs(APPS.stdio, goodIdentity))).toBe('MCP_BRIDGE_STREAM_REFUSED');
+}, 60_000);
 
 test('UPSTREAM_UNREACHABLE for an app whose server refuses connections, once resending for 20 s has not reached it', async () => {
   expect(await tagFor(world.connectArgs(APPS.down, goodIdentity))).toBe('MCP_BRIDGE_UPSTREAM_UNREACHABLE');

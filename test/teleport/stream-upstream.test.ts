@@ -37,8 +37,8 @@ function lines(stream: Duplex) {
   };
 }
 
-function upstreamFor(h: Harness, watcher: CredentialWatcher, app: string, proxy = h.cluster.proxyAddr, relaysStreams = true): Upstream {
-  return createTeleportUpstream({ proxy, app, identity: watcher, extraCAs: [h.cluster.cas.public.cert.pem], insecure: false, headers: {}, relaysStreams, logger: silentLogger });
+function upstreamFor(h: Harness, watcher: CredentialWatcher, app: string, proxy = h.cluster.proxyAddr): Upstream {
+  return createTeleportUpstream({ proxy, app, identity: watcher, extraCAs: [h.cluster.cas.public.cert.pem], insecure: false, headers: {}, logger: silentLogger });
 }
 
 describe('stream upstream (ALPN routing)', () => {
@@ -46,8 +46,8 @@ describe('stream upstream (ALPN routing)', () => {
   let bot: Awaited<ReturnType<Harness['bot']>>;
   const open: Upstream[] = [];
   const streams: Duplex[] = [];
-  const upstream = (app = STDIO_APP, relaysStreams = true) => {
-    const u = upstreamFor(h, bot.watcher, app, undefined, relaysStreams);
+  const upstream = (app = STDIO_APP) => {
+    const u = upstreamFor(h, bot.watcher, app);
     open.push(u);
     return u;
   };
@@ -71,10 +71,6 @@ describe('stream upstream (ALPN routing)', () => {
     const [stdio, sse, http] = [upstream(), upstream('sse'), upstream('http')];
     await Promise.all([stdio.ready(), sse.ready(), http.ready()]);
     expect([stdio.transport(), sse.transport(), http.transport()]).toEqual(['stream', 'stream', 'http']);
-  });
-
-  test('refuses a stream app at start with APP_TRANSPORT_UNSUPPORTED when the caller relays HTTP only', async () => {
-    await expect(upstream(STDIO_APP, false).ready()).rejects.toMatchObject({ tag: 'APP_TRANSPORT_UNSUPPORTED' });
   });
 
   test('opens a teleport-mcp-ping connection with the app certificate and carries newline JSON both ways', async () => {

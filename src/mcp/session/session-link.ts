@@ -1,5 +1,5 @@
 import type { Logger } from '../../log/logger';
-import { withoutServerRequestCapabilities } from '../capabilities';
+import { InitializeFilter } from '../capabilities';
 import { HttpChannel } from '../http/channel';
 import { Forwarder, type ProtocolHooks } from '../http/forwarder';
 import type { JsonRpcMessage } from '../jsonrpc';
@@ -22,11 +22,11 @@ export class SessionLink implements Link {
   private readonly channel: HttpChannel;
   private readonly forwarder: Forwarder;
   private readonly serverStream: ServerStream;
-  private strippedLogged = false;
+  private readonly initializeFilter: InitializeFilter;
 
   constructor(
     private readonly context: LinkContext,
-    private readonly settings: LinkSettings,
+    settings: LinkSettings,
   ) {
     const { upstream, server, signal } = context;
     this.logger = context.logger;
@@ -34,6 +34,7 @@ export class SessionLink implements Link {
     this.channel = new HttpChannel(upstream, () => this.session.headers(), signal);
     this.forwarder = new Forwarder(upstream, this.channel, this.hooks(), server, this.logger, settings.unreachedRetryMs);
     this.serverStream = new ServerStream(upstream, this.channel, this.session, server, this.forwarder.replay, this.logger);
+    this.initializeFilter = new InitializeFilter(upstream, settings.keepClientCapabilities ?? false, this.logger);
   }
 
   private hooks(): ProtocolHooks {
@@ -86,17 +87,7 @@ export class SessionLink implements Link {
   }
 
   private async initialize(id: ClientRequest['id'], message: JsonRpcMessage): Promise<Reply> {
-    let sent = message;
-    if (!this.context.upstream.carriesServerRequests && !this.settings.keepClientCapabilities) {
-      const stripped = withoutServerRequestCapabilities(message);
-      sent = stripped.message;
-      if (stripped.removed.length && !this.strippedLogged) {
-        this.strippedLogged = true;
-        this.logger.info('hiding client capabilities the upstream cannot carry (use --keep-client-capabilities to keep them)', {
-          removed: stripped.removed.join(','),
-        });
-      }
-    }
+    const sent = this.initializeFilter.apply(message);
     this.session.noteInitializeSent(sent);
     const { answer, sessionId } = await this.forwarder.request(id, sent, JSON.stringify(sent));
     this.session.noteInitializeResult(answer, sessionId);

@@ -1,0 +1,241 @@
+import { BridgeError, asBridgeError, toJsonRpcError, type ErrorTag } from '../../errors/catalogue';
+import type { Logger } from '../../log/logger';
+import { classifyTlsFailure, failureCode } from '../../tls/failure';
+import type { UpstreamFailure } from '../../upstream/types';
+import { InitializeFilter } from '../capabilities';
+import type { Replay } from '../http/forwarder';
+import { RetryWindow } from '../http/retry-window';
+import { classify, errorResponse, type JsonRpcId, type JsonRpcMessage } from '../jsonrpc';
+import { DEFAULT_MAX_MESSAGE_SIZE } from '../limits';
+import type { ClientNotification, ClientRequest, ClientResponse, Link, LinkContext, LinkSettings, Reply } from '../link';
+import { McpSession } from '../session/session';
+import { StreamConnection, type ConnectionEnd } from './connection';
+
+/** Failures to reach the server at all (nothing was delivered): resent with back-off within the retry window. */
+const UNREACHED = new Set<ErrorTag>(['PROXY_UNREACHABLE', 'HTTP_PROXY_FAILED', 'UPSTREAM_UNREACHABLE']);
+
+/** A connection that ended before the server said a word: refused (an app session or certificate not accepted) or down. */
+class Refused extends Error {
+  constructor(readonly end: ConnectionEnd) {
+    super(`the connection closed before the server sent anything${end.error ? ` (${failureCode(end.error)})` : ''}`);
+  }
+}
+
+/** The one-time credential recovery a message has spent, and its resends while the server could not be reached. */
+interface Spent {
+  recovered: boolean;
+  unreached?: RetryWindow;
+}
+
+type Verdict = { retry: true } | { retry: false; error: BridgeError };
+
+const refusesCertificate = (err: unknown) => ['client-cert-expired', 'client-cert-rejected'].includes(classifyTlsFailure(err));
+
+/**
+ * MCP over a byte stream per session (Teleport's stdio and SSE apps, ALPN teleport-mcp): newline-delimited JSON-RPC
+ * both ways on a connection from upstream.openStream(), one connection being one MCP session. A connection that ends
+ * (server exit, idle timeout, lock, certificate expiry, proxy restart) is replaced on the next message: the new one
+ * gets the newest credentials, and the client's initialize and initialized are replayed first, with the serverInfo
+ * check. Requests written on a connection that died get MAY_HAVE_RUN; those not yet written go on the new one. A
+ * connection closed before a single byte is a refusal: credentials are recovered once, then it is retried with
+ * back-off within the retry window (a restarting App Service), then STREAM_REFUSED.
+ */
+export class StreamLink implements Link {
+  private readonly logger: Logger;
+  private readonly session: McpSession;
+  private readonly initializeFilter: InitializeFilter;
+  private readonly maxMessageSize: number;
+  private current?: StreamConnection;
+  private dialing?: Promise<StreamConnection>;
+  /** The client's initialize was answered: every new connection starts by replaying it. */
+  private handshakeDone = false;
+
+  constructor(
+    private readonly context: LinkContext,
+    private readonly settings: LinkSettings,
+  ) {
+    this.logger = context.logger;
+    this.session = new McpSession(this.logger, settings.autoReconnect ?? true);
+    this.initializeFilter = new InitializeFilter(context.upstream, settings.keepClientCapabilities ?? false, this.logger);
+    this.maxMessageSize = settings.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
+  }
+
+  async request({ id, method, message, text }: ClientRequest): Promise<Reply> {
+    try {
+      if (method !== 'initialize') return await this.exchange(id, text);
+      const sent = this.initializeFilter.apply(message);
+      this.session.noteInitializeSent(sent);
+      const reply = await this.exchange(id, sent === message ? text : JSON.stringify(sent));
+      if (reply.message.result !== undefined) {
+        this.session.noteInitializeResult(reply.message, undefined);
+        this.handshakeDone = true;
+      }
+      return reply;
+    } catch (err) {
+      return { message: errorResponse(id, toJsonRpcError(err)) };
+    }
+  }
+
+  async notify({ method, message, text }: ClientNotification): Promise<void> {
+    // Noted after it went out: a connection dialled for it replays the initialize alone, then this is sent once.
+    const delivered = await this.oneWay(text, method);
+    if (delivered && method === 'notifications/initialized') this.session.noteInitializedSent(message);
+  }
+
+  async respond({ id, text }: ClientResponse): Promise<void> {
+    if (!this.context.server.settleClientAnswer(id)) {
+      this.logger.warn('dropping a response from the client that answers no pending server request', { id });
+      return;
+    }
+    await this.oneWay(text, 'a response to a server request');
+  }
+
+  async close(): Promise<void> {
+    const conn = this.current;
+    this.current = undefined;
+    if (!conn) return;
+    conn.close();
+    await conn.finished;
+  }
+
+  /** Writes a request and brings back its answer, following the recovery rules above. */
+  private async exchange(id: JsonRpcId, text: string): Promise<Reply> {
+    const spent: Spent = { recovered: false };
+    for (;;) {
+      let verdict: Verdict;
+      try {
+        const outcome = await (await this.connected()).call(id, text);
+        if (outcome.kind === 'answer') return { message: outcome.message, text: outcome.text };
+        if (outcome.end.bytesReceived === 0) throw new Refused(outcome.end);
+        if (outcome.kind === 'unsent') continue; // a session that ended before the write: nothing was delivered
+        const why = outcome.end.error ? ` (${failureCode(outcome.end.error)})` : '';
+        return {
+          message: errorResponse(
+            id,
+            toJsonRpcError(
+              new BridgeError(
+                'MAY_HAVE_RUN',
+                `The connection to the MCP server ended after the request was sent, before its answer${why}: the server exited, or the session was closed (idle timeout, lock, certificate expiry, restart).`,
+              ),
+            ),
+          ),
+        };
+      } catch (err) {
+        verdict = await this.onFailure(err, spent);
+      }
+      if (!verdict.retry) return { message: errorResponse(id, toJsonRpcError(verdict.error)) };
+    }
+  }
+
+  /** Delivers a notification or a response; failures are logged (there is no one to answer). */
+  private async oneWay(text: string, what: string): Promise<boolean> {
+    const spent: Spent = { recovered: false };
+    for (;;) {
+      try {
+        const conn = await this.connected();
+        if (conn.send(text)) return true;
+        if (conn.ended?.bytesReceived === 0) throw new Refused(conn.ended);
+      } catch (err) {
+        const verdict = await this.onFailure(err, spent);
+        if (!verdict.retry) {
+          this.logger.warn(`could not deliver ${what} upstream`, { error: verdict.error.message });
+          return false;
+        }
+      }
+    }
+  }
+
+  /** Whether a failure to get a message through is worth another try, and what to answer when it is not. */
+  private async onFailure(err: unknown, spent: Spent): Promise<Verdict> {
+    if (this.context.signal.aborted) return { retry: false, error: new BridgeError('SHUTTING_DOWN', 'mcp-bridge is shutting down.') };
+    const refused = err instanceof Refused ? err : (err as { cause?: unknown }).cause instanceof Refused ? ((err as { cause: Refused }).cause) : undefined;
+    if (refused || refusesCertificate(err)) {
+      const tlsError = refused?.end.error ?? (refused ? undefined : (err as Error));
+      const failure: UpstreamFailure = tlsError && refusesCertificate(tlsError) ? { kind: 'tls', error: tlsError } : { kind: 'stream-closed' };
+      if (!spent.recovered) {
+        spent.recovered = true;
+        if (await this.context.upstream.recover(failure)) return { retry: true };
+      }
+      const error = refused
+        ? new BridgeError('STREAM_REFUSED', `The MCP connection was refused: ${refused.message}.`, { cause: refused.end.error })
+        : asBridgeError(err);
+      return this.resend(error, spent);
+    }
+    const error = asBridgeError(err);
+    if (UNREACHED.has(error.tag)) return this.resend(error, spent);
+    return { retry: false, error };
+  }
+
+  private async resend(error: BridgeError, spent: Spent): Promise<Verdict> {
+    spent.unreached ??= new RetryWindow(this.settings.unreachedRetryMs);
+    if (!(await spent.unreached.wait(this.context.signal))) return { retry: false, error: spent.unreached.exhausted(error) };
+    this.logger.debug('the message did not reach the server; trying a new connection', { error: error.detail });
+    return { retry: true };
+  }
+
+  /** The open connection, or a new one (with the handshake replayed) shared by every message waiting for it. */
+  private connected(): Promise<StreamConnection> {
+    if (this.current && !this.current.ended) return Promise.resolve(this.current);
+    this.dialing ??= this.dial().finally(() => {
+      this.dialing = undefined;
+    });
+    return this.dialing;
+  }
+
+  private async dial(): Promise<StreamConnection> {
+    const stream = await this.context.upstream.openStream();
+    const conn: StreamConnection = new StreamConnection(stream, this.maxMessageSize, {
+      message: (message, text) => this.fromServer(message, text),
+      badLine: (error) => this.logger.warn('dropped a line from the MCP server', { error: error.message }),
+      closed: (end) => this.connectionEnded(conn, end),
+    });
+    if (this.handshakeDone) {
+      try {
+        await this.session.reestablish(undefined, this.replayOn(conn));
+      } catch (err) {
+        conn.close();
+        throw err;
+      }
+    }
+    this.current = conn;
+    return conn;
+  }
+
+  /** Sends the client's initialize (and initialized) again on a new connection, outside the client's view. */
+  private replayOn(conn: StreamConnection): Replay {
+    return async (message) => {
+      const c = classify(message);
+      const text = JSON.stringify(message);
+      if (c.kind !== 'request') {
+        if (!conn.send(text)) throw conn.ended?.bytesReceived === 0 ? new Refused(conn.ended) : new Error('the new connection ended during the replay');
+        return {};
+      }
+      const outcome = await conn.call(c.id, text);
+      if (outcome.kind !== 'answer') throw outcome.end.bytesReceived === 0 ? new Refused(outcome.end) : new Error('the new connection ended during the replayed initialize');
+      const error = outcome.message.error as { message?: unknown } | undefined;
+      if (error) throw new Error(`the server answered the replayed initialize with an error: ${String(error.message)}`);
+      return { response: outcome.message };
+    };
+  }
+
+  private connectionEnded(conn: StreamConnection, end: ConnectionEnd): void {
+    if (this.current !== conn) return;
+    this.current = undefined;
+    this.logger.info('the MCP connection ended; the next message opens a new one', {
+      bytesReceived: end.bytesReceived,
+      ...(end.error ? { error: failureCode(end.error) } : {}),
+    });
+  }
+
+  /** Messages that answer nothing of ours: notifications and server→client requests go to the client. */
+  private fromServer(message: JsonRpcMessage, text: string): void {
+    const c = classify(message);
+    if (c.kind === 'request' || c.kind === 'notification') {
+      void this.context.server.deliver(message, text);
+      return;
+    }
+    const error = message.error as { code?: unknown; message?: unknown } | undefined;
+    if (error) this.logger.warn('the server reported an error outside any request', { code: String(error.code), message: String(error.message) });
+    else this.logger.debug('dropping a response that answers no pending request', { id: String(message.id) });
+  }
+}
