@@ -1,8 +1,20 @@
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { langgraphJsSnippet } from '../../src/client-config/langgraph-snippet';
 import { clientThroughBridge } from '../mcp/support/bridge';
+import { BIN, REPO } from '../support/cli';
 import { STREAM_APPS, STREAM_ROLES, startStreamCluster, type StreamCluster } from '../support/stream-cluster';
 
-/** `connect` to every kind of stream app (stdio, SSE, the demo server) through the test cluster, with the SDK client. */
+/**
+ * `connect` to every kind of stream app (stdio, SSE, the demo server) through the test cluster, with the SDK client
+ * and with LangGraph's @langchain/mcp-adapters (the JS snippet `mcp-bridge config` prints, run as printed).
+ */
+
+const run = promisify(execFile);
 
 let world: StreamCluster;
 let all: string;
@@ -62,5 +74,27 @@ describe('the demo server teleport-mcp-demo', () => {
     const c = await client(STREAM_APPS.demo, some);
     expect((await c.listTools()).tools.map((t) => t.name)).toEqual(['teleport_user_info']);
     await expect(c.callTool({ name: 'teleport_session_info', arguments: {} })).rejects.toThrow(/RBAC is enforced/);
+  });
+});
+
+describe('LangGraph (@langchain/mcp-adapters) through each kind of stream app', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'mcp-bridge-stream-langgraph-'));
+    await fs.symlink(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  });
+  afterAll(() => fs.rm(dir, { recursive: true, force: true }));
+
+  test.each([
+    [STREAM_APPS.stdio, 'echo', { message: 'from langgraph' }, 'Echo: from langgraph'],
+    [STREAM_APPS.sse, 'echo', { message: 'from langgraph' }, 'Echo: from langgraph'],
+    [STREAM_APPS.demo, 'teleport_user_info', {}, '"name":"bot-agent"'],
+  ])('%s: lists the tools and calls %s', async (app, tool, args, expected) => {
+    const file = path.join(dir, `${app}.mjs`);
+    await fs.writeFile(file, langgraphJsSnippet(`teleport-mcp-${app}`, { command: process.execPath, args: [BIN, ...world.connectArgs(app, all)], env: {} }));
+    const { stdout } = await run(process.execPath, [file, tool, JSON.stringify(args)], { cwd: dir, timeout: 45_000 });
+    expect(stdout).toMatch(new RegExp(`^tools: .*\\b${tool}\\b`, 'm'));
+    expect(stdout).toContain(`${tool}:`);
+    expect(stdout).toContain(expected);
   });
 });

@@ -56,7 +56,13 @@ export class StreamConnection {
       this.bytesReceived += chunk.length;
       this.lines(this.splitter.push(chunk));
     });
-    stream.once('end', () => this.lines(this.splitter.end()));
+    // The server ending its side ends the session (one connection is one session): nothing written after it
+    // could be answered, so the connection counts as ended from here, not from the later 'close'.
+    stream.once('end', () => {
+      this.lines(this.splitter.end());
+      this.finish();
+      stream.end();
+    });
     stream.on('error', (err) => (this.error ??= err));
     stream.once('close', () => this.finish());
   }
