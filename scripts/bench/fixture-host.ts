@@ -1,6 +1,7 @@
 /**
  * The benchmark's servers in their own process: server-everything, the demo server, the test cluster with both as
- * MCP apps, and a tbot emulator (allow_reissue) writing the bridge's identity. Started by fixtures-client.ts over an
+ * MCP apps (server-everything also as a stdio app and, from its SSE mode, as an SSE app), and a tbot emulator
+ * (allow_reissue) writing the bridge's identity. Started by fixtures-client.ts over an
  * IPC channel; answers renew / clear-recorder / stop.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -9,9 +10,9 @@ import { join } from 'node:path';
 import { startTestCluster, type TestCluster } from '../../fixtures/cluster';
 import { generateKeyPair, issueIdentityCert, keyAlgorithmForSuite, privateKeyPem } from '../../fixtures/pki';
 import type { Tbot } from '../../fixtures/tbot';
-import { startDemoServer, startServerEverything } from '../../fixtures/upstreams';
+import { serverEverythingStdioCommand, startDemoServer, startServerEverything } from '../../fixtures/upstreams';
 import { startClusterTbot } from '../../fixtures/cluster/bots';
-import type { BenchUpstream, FixtureInfo, HostMessage, HostRequest } from './fixture-protocol';
+import type { AppType, BenchUpstream, FixtureInfo, HostMessage, HostRequest } from './fixture-protocol';
 
 const ROLE = 'mcp-bench';
 const BOT = { name: 'bench', roles: [ROLE] };
@@ -59,11 +60,16 @@ async function main(): Promise<void> {
     cleanups.push(() => everything.stop());
     const demo = await startDemoServer({ requireJwt: false });
     cleanups.push(() => demo.stop());
+    const sse = await startServerEverything({ mode: 'sse' });
+    cleanups.push(() => sse.stop());
+    const appTypes: Record<AppType, string> = { 'streamable-http': 'everything', stdio: 'everything-stdio', sse: 'everything-sse' };
     const cluster = await startTestCluster({
       tmpDir: scratchDir,
       apps: [
         { name: 'everything', uri: `mcp+${everything.url}`, publicAddr: 'everything.localhost', labels: { env: 'bench' } },
         { name: 'demo', uri: `mcp+${demo.url}`, publicAddr: 'demo.localhost', labels: { env: 'bench' } },
+        { name: appTypes.stdio, uri: 'mcp+stdio://', mcp: serverEverythingStdioCommand(), publicAddr: 'everything-stdio.localhost', labels: { env: 'bench' } },
+        { name: appTypes.sse, uri: `mcp+sse+${sse.url}`, publicAddr: 'everything-sse.localhost', labels: { env: 'bench' } },
       ],
       roles: [{ name: ROLE, appLabels: { '*': '*' }, mcpTools: { allow: ['*'] } }],
     });
@@ -80,6 +86,7 @@ async function main(): Promise<void> {
         everything: await appCertFor(cluster, 'everything', everything.url),
         demo: await appCertFor(cluster, 'demo', demo.url),
       },
+      appTypes,
       scratchDir,
     };
     const handle = async (request: HostRequest): Promise<{ generation?: number }> => {

@@ -13,6 +13,10 @@ export interface BenchUpstream {
   appCert: { certPem: string; keyPem: string };
 }
 
+/** The three kinds of MCP app Teleport serves; the bench serves server-everything as each of them. */
+export type AppType = 'streamable-http' | 'stdio' | 'sse';
+export const APP_TYPES: readonly AppType[] = ['streamable-http', 'stdio', 'sse'];
+
 export interface FixtureInfo {
   /** '127.0.0.1:PORT' */
   proxyAddr: string;
@@ -22,6 +26,8 @@ export interface FixtureInfo {
   /** tbot's identity output directory (the bridge's -i). */
   identityDir: string;
   upstreams: { everything: BenchUpstream; demo: BenchUpstream };
+  /** The Teleport app serving server-everything as each kind of app (path 3 only: stdio and SSE need ALPN teleport-mcp). */
+  appTypes: Record<AppType, string>;
   /** A temp directory for the peers' own files (mcp-remote's config dir), removed on stop. */
   scratchDir: string;
 }

@@ -49,18 +49,25 @@ const STDERR_KEPT = 4096;
 /** A path that cannot initialize is reported as failed after this long, not after the SDK's 60 s default. */
 const INITIALIZE_TIMEOUT_MS = 20_000;
 
+/** Path 3's command line for the Teleport app `app`. */
+const bridgeToApp = (fixtures: FixtureInfo, app: string) => [BRIDGE_BIN, 'connect', app, '-i', fixtures.identityDir, '--proxy', fixtures.proxyAddr, '--ca', fixtures.publicCaFile];
+
 function stdioTransport(path: PathId, fixtures: FixtureInfo, upstream: BenchUpstream): StdioClientTransport {
   // Each child starts with `node <script>` (no npx, no shell), so start-up compares the programs, not launchers.
   const argsByPath: Partial<Record<PathId, string[]>> = {
-    3: [BRIDGE_BIN, 'connect', upstream.app, '-i', fixtures.identityDir, '--proxy', fixtures.proxyAddr, '--ca', fixtures.publicCaFile],
+    3: bridgeToApp(fixtures, upstream.app),
     4: [BRIDGE_BIN, 'connect', '--url', upstream.url],
     // A server without auth needs no OAuth: mcp-remote connects straight away and opens no browser.
     5: [MCP_REMOTE_BIN, upstream.url, '--transport', 'http-only', '--silent'],
     6: [SUPERGATEWAY_BIN, '--streamableHttp', upstream.url, '--outputTransport', 'stdio', '--logLevel', 'none'],
   };
+  return childTransport(argsByPath[path]!, fixtures);
+}
+
+function childTransport(args: string[], fixtures: FixtureInfo): StdioClientTransport {
   return new StdioClientTransport({
     command: process.execPath,
-    args: argsByPath[path]!,
+    args,
     env: { ...getDefaultEnvironment(), MCP_REMOTE_CONFIG_DIR: join(fixtures.scratchDir, 'mcp-remote') },
     stderr: 'pipe',
     cwd: REPO_ROOT,
@@ -99,14 +106,23 @@ export async function openSession(path: PathId, fixtures: FixtureInfo, upstream:
       },
     };
   }
-  const transport = stdioTransport(path, fixtures, upstream);
+  return openChild(stdioTransport(path, fixtures, upstream), client, PATHS[path].name);
+}
+
+/** Path 3 to any Teleport app by name (the per-app-type runs: stdio and SSE apps have no URL for other paths). */
+export function openBridgeToApp(fixtures: FixtureInfo, app: string): Promise<PathSession> {
+  const client = new Client({ name: 'mcp-bridge-bench', version: '1.0.0' }, { capabilities: {} });
+  return openChild(childTransport(bridgeToApp(fixtures, app), fixtures), client, `${PATHS[3].name} to ${app}`);
+}
+
+async function openChild(transport: StdioClientTransport, client: Client, name: string): Promise<PathSession> {
   let stderr = '';
   transport.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_KEPT)));
   try {
     await client.connect(transport, { timeout: INITIALIZE_TIMEOUT_MS });
   } catch (err) {
     await client.close().catch(() => undefined);
-    throw new Error(`${PATHS[path].name} did not initialize: ${(err as Error).message}; stderr: ${stderr.trim()}`);
+    throw new Error(`${name} did not initialize: ${(err as Error).message}; stderr: ${stderr.trim()}`);
   }
   return { client, pid: transport.pid ?? undefined, stderr: () => stderr, close: () => client.close() };
 }

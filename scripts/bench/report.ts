@@ -108,6 +108,27 @@ function renewalSection(results: BenchResults): string | undefined {
   ].join('\n');
 }
 
+const APP_TYPE_TITLES: Record<string, string> = {
+  'streamable-http': 'Streamable HTTP (`mcp+http`)',
+  stdio: 'stdio (`mcp+stdio`, launched per connection)',
+  sse: 'SSE (`mcp+sse+http`)',
+};
+
+function appTypeSection(results: BenchResults): string | undefined {
+  const types = results.paths.find((p) => p.id === 3)?.appTypes;
+  if (!types) return undefined;
+  const rows = Object.entries(types).map(([type, section]) => {
+    const r = ok(section);
+    return [APP_TYPE_TITLES[type] ?? type, r?.coldStart.initializeMs, r?.coldStart.toolsListMs, r?.latency.p50Ms, r?.latency.p99Ms, errorOf(section)];
+  });
+  const first = Object.values(types).map(ok).find(Boolean);
+  return [
+    `### server-everything as each kind of Teleport app, through (3) (cold start median of ${first?.coldStart.spawns ?? '?'}; echo over ${first?.latency.calls ?? '?'} sequential calls)`,
+    '',
+    table(['app type', '→ initialize ms', '→ tools/list ms', 'echo p50 ms', 'echo p99 ms', 'error'], rows),
+  ].join('\n');
+}
+
 export function renderReport(results: BenchResults, resultsFile: string): string {
   if (results.version !== RESULTS_VERSION) throw new Error(`results version ${results.version}, this report reads ${RESULTS_VERSION}`);
   const m = results.machine;
@@ -147,6 +168,7 @@ export function renderReport(results: BenchResults, resultsFile: string): string
     processSection(results),
     '',
     ...(renewalSection(results) ? [renewalSection(results)!, ''] : []),
+    ...(appTypeSection(results) ? [appTypeSection(results)!, ''] : []),
     ...(analysis ? ['## Analysis', '', analysis, ''] : []),
   ].join('\n');
 }

@@ -73,6 +73,12 @@ export interface RenewalResult {
   failures: string[];
 }
 
+/** server-everything served as one kind of app, through path 3. */
+export interface AppTypeResult {
+  coldStart: ColdStartResult;
+  latency: LatencyResult;
+}
+
 /** One measurement section; `error` instead of numbers when it could not run (the run goes on). */
 export type Section<T> = T | { error: string };
 
@@ -91,6 +97,8 @@ export interface PathResult {
   /** Bridge process CPU over the sequential echo calls. */
   cpuMsPer1000Calls?: number;
   renewal?: Section<RenewalResult>;
+  /** Path 3 only, keyed by app type ('streamable-http', 'stdio', 'sse'): the same server as each kind of app. */
+  appTypes?: Record<string, Section<AppTypeResult>>;
 }
 
 export interface BenchResults {

@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { BenchUpstream } from './fixture-protocol';
+import { APP_TYPES, type BenchUpstream } from './fixture-protocol';
 import type { Fixtures } from './fixtures-client';
 import { coldStart, echoCall, latencySummary, load, payloads, sequential } from './measure';
 import { PAYLOAD_SIZES, type Counts } from './options';
-import { openSession, PATHS, type PathId, type PathSession } from './paths';
+import { openBridgeToApp, openSession, PATHS, type PathId, type PathSession } from './paths';
 import { resetPeak, sampleProcess } from './proc-stats';
-import type { LatencyResult, MemoryResult, PathResult, RenewalResult, Section, ThroughputResult } from './results';
+import type { AppTypeResult, LatencyResult, MemoryResult, PathResult, RenewalResult, Section, ThroughputResult } from './results';
 import { round } from './stats';
 
 type Progress = (message: string) => void;
@@ -113,6 +113,18 @@ async function renewalRun(session: PathSession, fixtures: Fixtures, counts: Coun
   return { durationS: counts.renewalSeconds, renewalEveryS: counts.renewalEverySeconds, renewals, ...outcome };
 }
 
+/** Cold start and sequential echo latency of server-everything served as one kind of app, through path 3. */
+async function appTypeRun(app: string, fixtures: Fixtures, counts: Counts): Promise<AppTypeResult> {
+  const open = () => openBridgeToApp(fixtures.info, app);
+  const start = await coldStart(open, counts.coldStarts);
+  const latency = await withSession(open, async (s) => {
+    const call = echoCall(s.client, 'everything');
+    await sequential(call, counts.warmup);
+    return latencySummary(await sequential(call, counts.sequential));
+  });
+  return { coldStart: start, latency };
+}
+
 export async function runPath(id: PathId, fixtures: Fixtures, counts: Counts, progress: Progress): Promise<PathResult> {
   const spec = PATHS[id];
   const { everything, demo } = fixtures.info.upstreams;
@@ -143,6 +155,12 @@ export async function runPath(id: PathId, fixtures: Fixtures, counts: Counts, pr
     progress(`path ${id} (${spec.name}): under renewal every ${counts.renewalEverySeconds} s`);
     result.renewal = await section('renewal', progress, () => withSession(open(demo), (s) => renewalRun(s, fixtures, counts)));
     await fixtures.clearRecorder();
+    result.appTypes = {};
+    for (const type of APP_TYPES) {
+      progress(`path ${id} (${spec.name}): server-everything as a ${type} app`);
+      result.appTypes[type] = await section(type, progress, () => appTypeRun(fixtures.info.appTypes[type], fixtures, counts));
+      await fixtures.clearRecorder();
+    }
   }
   return result;
 }

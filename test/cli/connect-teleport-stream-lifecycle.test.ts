@@ -9,11 +9,11 @@ import { STREAM_APPS, STREAM_ROLES, startStreamCluster, type StreamCluster } fro
 /**
  * A stream app session over time, through the test cluster: pings, the cluster closing idle sessions, renewals, App
  * Service restarts, expired app sessions, locks, a stdio server that exits or changes. The proxy pings every 100 ms
- * and the App Service closes sessions idle for 2 s.
+ * and the App Service closes sessions idle for 3 s.
  */
 
 const PING_MS = 100;
-const IDLE_MS = 2_000;
+const IDLE_MS = 3_000;
 
 let world: StreamCluster;
 let identityDir: string;
