@@ -25,7 +25,7 @@ export function withRelayOptions<T>(y: Argv<T>): Argv<T & RelayArgs> {
     .option('max-message-size', {
       type: 'number',
       default: Number(process.env.MCP_BRIDGE_MAX_MESSAGE_SIZE || DEFAULT_MAX_MESSAGE_SIZE),
-      describe: 'Largest JSON-RPC message accepted on stdin, in bytes [env MCP_BRIDGE_MAX_MESSAGE_SIZE]',
+      describe: 'Largest JSON-RPC message accepted on stdin, and from a stdio or SSE app, in bytes [env MCP_BRIDGE_MAX_MESSAGE_SIZE]',
     })
     .group(['auto-reconnect', 'keep-client-capabilities', 'max-message-size'], 'Relay:') as unknown as Argv<T & RelayArgs>;
 }

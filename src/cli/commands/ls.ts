@@ -8,7 +8,7 @@ export type LsArgs = GlobalArgs & ConnectionArgs & IdentityArgs & { format: (typ
 
 export const lsCommand: CommandModule<GlobalArgs, LsArgs> = {
   command: 'ls',
-  describe: 'List the MCP apps this identity can see and whether connect supports them',
+  describe: 'List the MCP apps this identity can see, with their transport',
   builder: (y: Argv<GlobalArgs>) =>
     withIdentityOptions(withConnectionOptions(y, { url: false }))
       .option('format', { choices: FORMATS, default: 'text' as const, describe: 'Output format: an aligned table, or json/yaml for scripts' })
