@@ -16,37 +16,52 @@ export function openLink(context: LinkContext, settings: LinkSettings): Link {
 
 class LinkByTransport implements Link {
   private chosen?: Link;
+  private choosing?: Promise<Link>;
 
   constructor(
     private readonly context: LinkContext,
     private readonly settings: LinkSettings,
   ) {}
 
-  private async link(): Promise<Link> {
-    if (this.chosen) return this.chosen;
-    await this.context.upstream.ready();
-    this.chosen ??= this.context.upstream.transport() === 'stream' ? new StreamLink(this.context, this.settings) : new SessionLink(this.context, this.settings);
-    return this.chosen;
+  /** Shared by the messages that arrive before the choice: their callbacks run in arrival order, keeping it upstream. */
+  private choose(): Promise<Link> {
+    this.choosing ??= this.context.upstream.ready().then(
+      () => {
+        const stream = this.context.upstream.transport() === 'stream';
+        this.chosen = stream ? new StreamLink(this.context, this.settings) : new SessionLink(this.context, this.settings);
+        return this.chosen;
+      },
+      (err: unknown) => {
+        this.choosing = undefined; // not ready yet: the next message asks again
+        throw err;
+      },
+    );
+    return this.choosing;
   }
 
-  async request(request: ClientRequest): Promise<Reply> {
-    let link: Link;
-    try {
-      link = await this.link();
-    } catch (err) {
-      return { message: errorResponse(request.id, toJsonRpcError(err)) };
-    }
-    return link.request(request);
+  // Once chosen, each call goes straight to the link, adding no turn of the event loop that could reorder messages.
+  request(request: ClientRequest): Promise<Reply> {
+    if (this.chosen) return this.chosen.request(request);
+    return this.choose().then(
+      (link) => link.request(request),
+      (err: unknown) => ({ message: errorResponse(request.id, toJsonRpcError(err)) }),
+    );
   }
 
-  async notify(notification: ClientNotification): Promise<void> {
-    const link = await this.link().catch((err: Error) => this.context.logger.warn(`could not deliver ${notification.method} upstream`, { error: err.message }));
-    if (link) await link.notify(notification);
+  notify(notification: ClientNotification): Promise<void> {
+    if (this.chosen) return this.chosen.notify(notification);
+    return this.choose().then(
+      (link) => link.notify(notification),
+      (err: Error) => this.context.logger.warn(`could not deliver ${notification.method} upstream`, { error: err.message }),
+    );
   }
 
-  async respond(response: ClientResponse): Promise<void> {
-    const link = await this.link().catch((err: Error) => this.context.logger.warn('could not deliver a response to a server request upstream', { error: err.message }));
-    if (link) await link.respond(response);
+  respond(response: ClientResponse): Promise<void> {
+    if (this.chosen) return this.chosen.respond(response);
+    return this.choose().then(
+      (link) => link.respond(response),
+      (err: Error) => this.context.logger.warn('could not deliver a response to a server request upstream', { error: err.message }),
+    );
   }
 
   async close(): Promise<void> {
