@@ -87,6 +87,19 @@ describe('benchmark quick mode', () => {
     expect(path(4).renewal).toBeUndefined();
   });
 
+  it('measures server-everything as each kind of Teleport app through path 3 only', () => {
+    const types = path(3).appTypes!;
+    expect(Object.keys(types)).toEqual(['streamable-http', 'stdio', 'sse']);
+    for (const [type, section] of Object.entries(types)) {
+      const r = measured(section, `path 3 as a ${type} app`);
+      expect(r.coldStart.initializeSamplesMs).toHaveLength(2);
+      expect(r.latency.calls).toBe(20);
+      expect(r.latency.p50Ms).toBeGreaterThan(0);
+    }
+    expect(path(4).appTypes).toBeUndefined();
+    expect(renderReport(results, 'results.json')).toMatch(/\| stdio \(`mcp\+stdio`, launched per connection\) \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| — \|/);
+  });
+
   it('renders BENCHMARKS.md from the results, with targets judged and missing paths marked n/a', () => {
     const report = renderReport(results, 'results.json');
     expect(report).toContain('```sh\n' + results.command + '\n```');
