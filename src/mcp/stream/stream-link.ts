@@ -25,6 +25,15 @@ class Refused extends Error {
 interface Spent {
   recovered: boolean;
   unreached?: RetryWindow;
+  /** Connections that ended after their handshake but before the message could be written. */
+  unsent: number;
+}
+
+/** A connection that keeps ending right after the replayed handshake: re-dialled with back-off, not in a tight loop. */
+class EndedBeforeWrite extends BridgeError {
+  constructor() {
+    super('SESSION_LOST', 'The new connection to the MCP server ended each time before the message could be written.');
+  }
 }
 
 type Verdict = { retry: true } | { retry: false; error: BridgeError };
@@ -100,14 +109,18 @@ export class StreamLink implements Link {
 
   /** Writes a request and brings back its answer, following the recovery rules above. */
   private async exchange(id: JsonRpcId, text: string): Promise<Reply> {
-    const spent: Spent = { recovered: false };
+    const spent: Spent = { recovered: false, unsent: 0 };
     for (;;) {
       let verdict: Verdict;
       try {
         const outcome = await (await this.connected()).call(id, text);
         if (outcome.kind === 'answer') return { message: outcome.message, text: outcome.text };
         if (outcome.end.bytesReceived === 0) throw new Refused(outcome.end);
-        if (outcome.kind === 'unsent') continue; // a session that ended before the write: nothing was delivered
+        // A session that ended before the write: nothing was delivered, so the next connection gets it.
+        if (outcome.kind === 'unsent') {
+          if (spent.unsent++ === 0) continue;
+          throw new EndedBeforeWrite();
+        }
         const why = outcome.end.error ? ` (${failureCode(outcome.end.error)})` : '';
         return {
           message: errorResponse(
@@ -129,12 +142,13 @@ export class StreamLink implements Link {
 
   /** Delivers a notification or a response; failures are logged (there is no one to answer). */
   private async oneWay(text: string, what: string): Promise<boolean> {
-    const spent: Spent = { recovered: false };
+    const spent: Spent = { recovered: false, unsent: 0 };
     for (;;) {
       try {
         const conn = await this.connected();
         if (conn.send(text)) return true;
         if (conn.ended?.bytesReceived === 0) throw new Refused(conn.ended);
+        if (spent.unsent++ > 0) throw new EndedBeforeWrite();
       } catch (err) {
         const verdict = await this.onFailure(err, spent);
         if (!verdict.retry) {
@@ -162,7 +176,7 @@ export class StreamLink implements Link {
       return this.resend(error, spent);
     }
     const error = asBridgeError(err);
-    if (UNREACHED.has(error.tag)) return this.resend(error, spent);
+    if (UNREACHED.has(error.tag) || err instanceof EndedBeforeWrite) return this.resend(error, spent);
     return { retry: false, error };
   }
 
