@@ -6,14 +6,42 @@ import { startHarness, type Harness } from './harness';
 
 /** Detection and the WebSocket connection upgrade against the test cluster, in process. */
 
-describe('TELEPORT_TLS_ROUTING_CONN_UPGRADE', () => {
-  test('true/false apply to every proxy, host:port=bool entries (, or ;) to the one they name', () => {
-    expect(connUpgradeOverride('a.example.com:443', 'true')).toBe(true);
-    expect(connUpgradeOverride('a.example.com:443', 'FALSE')).toBe(false);
-    expect(connUpgradeOverride('a.example.com:443', 'b.example.com:443=true;a.example.com:443=false')).toBe(false);
-    expect(connUpgradeOverride('a.example.com:443', 'b.example.com:443=true,a.example.com:443=1')).toBe(true);
-    expect(connUpgradeOverride('c.example.com:443', 'b.example.com:443=true')).toBeUndefined();
-    expect(connUpgradeOverride('a.example.com:443', undefined)).toBeUndefined();
+describe('TELEPORT_TLS_ROUTING_CONN_UPGRADE parsed as tsh parses it', () => {
+  // The examples of tsh's own documentation and tests (api/client/alpn_conn_upgrade.go), then its edge cases.
+  const addr = 'example.teleport.com:443';
+  test.each([
+    ['yes', true],
+    ['0;example.teleport.com:443=1', true],
+    ['false', false],
+    ['another.teleport.com:443=true', false],
+    ['another.teleport.com:443=true,example.teleport.com:443=false', false],
+    ['true', true],
+    ['example.teleport.com:443=yes,another.teleport.com:443=no', true],
+    ['0,example.teleport.com:443=1', true],
+    // the boolean words, case-insensitive; Go's strconv spellings t/f are not among them
+    ['Y', true],
+    ['yeah', true],
+    ['ON', true],
+    ['nope', false],
+    ['t', false],
+    // a bare token sets the default whatever its place, the last one winning
+    ['another.teleport.com:443=no;yes', true],
+    ['yes;no', false],
+    // the first token naming the address decides; an unparsable value there means false
+    ['example.teleport.com:443=maybe,example.teleport.com:443=yes', false],
+    ['example.teleport.com:443=, true', false],
+    // `host:port=` matches anywhere inside a token, like tsh's strings.Cut
+    ['prefix.example.teleport.com:443=yes', true],
+    // tokens are not trimmed, so a space makes the word unknown: the default stays false
+    [' true', false],
+    ['garbage', false],
+  ])('%j → %s, and no probe', (value, expected) => {
+    expect(connUpgradeOverride(addr, value)).toBe(expected);
+  });
+
+  test('empty or unset leaves the decision to the probe', () => {
+    expect(connUpgradeOverride(addr, '')).toBeUndefined();
+    expect(connUpgradeOverride(addr, undefined)).toBeUndefined();
   });
 });
 
@@ -57,6 +85,14 @@ describe('behind an L7 load balancer', () => {
     } finally {
       await client.close();
     }
+  });
+
+  test('a TELEPORT_TLS_ROUTING_CONN_UPGRADE that names only other proxies means no upgrade, decided without a probe', async () => {
+    process.env.TELEPORT_TLS_ROUTING_CONN_UPGRADE = 'other.example.com:443=yes';
+    const proxy = parseProxyAddress(harness.cluster.proxyAddr);
+    const before = harness.cluster.control.counters().connections;
+    expect(await new ConnectionUpgrade(proxy, trust(), silentLogger).required()).toBe(false);
+    expect(harness.cluster.control.counters().connections).toBe(before);
   });
 
   test('TELEPORT_TLS_ROUTING_CONN_UPGRADE=false prevents the upgrade: auth then fails to negotiate', async () => {
