@@ -59,8 +59,8 @@ export const CATALOGUE = {
     'Check --proxy points at the Teleport web address and that the cluster is v18.3 or later.',
   ),
   HTTP_PROXY_FAILED: entry(
-    'The HTTP proxy from HTTPS_PROXY/HTTP_PROXY could not be reached or refused the CONNECT tunnel.',
-    'Check HTTPS_PROXY (http://[user:password@]host:port), that the proxy allows CONNECT to this host and port, or exempt the host with NO_PROXY.',
+    'The proxy from HTTPS_PROXY/HTTP_PROXY (HTTP, HTTPS or SOCKS5) could not be reached, was not trusted, or refused the tunnel.',
+    'Check HTTPS_PROXY (http://, https:// or socks5://[user:password@]host:port), its credentials, that it allows tunnels to this host and port (NODE_EXTRA_CA_CERTS for an https:// proxy with a private CA), or exempt the host with NO_PROXY.',
   ),
   CONN_UPGRADE_UNSUPPORTED: entry(
     'The Teleport Proxy is behind an L7 load balancer (TLS routing does not survive it) and does not offer the connection upgrade (/webapi/connectionupgrade answered 404: Teleport older than v13).',

@@ -1,4 +1,4 @@
-import { connect as connectTcp, isIP, type Socket } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import { BridgeError } from '../errors/catalogue';
 import type { ProxyTarget } from './proxy-env';
 
@@ -6,7 +6,7 @@ import type { ProxyTarget } from './proxy-env';
 const MAX_RESPONSE_HEAD = 16 * 1024;
 
 /** host:port for the request line, IPv6 in brackets. */
-function authority(target: ProxyTarget): string {
+export function authority(target: ProxyTarget): string {
   return `${isIP(target.host) === 6 ? `[${target.host}]` : target.host}:${target.port}`;
 }
 
@@ -15,36 +15,34 @@ export function proxyLabel(proxy: URL): string {
   return `${proxy.protocol}//${proxy.host}`;
 }
 
-function basicAuth(proxy: URL): string | undefined {
+/** The user name and password of a proxy URL, decoded; undefined when it has none. */
+export function proxyCredentials(proxy: URL): { username: string; password: string } | undefined {
   if (!proxy.username && !proxy.password) return undefined;
-  const user = decodeURIComponent(proxy.username);
-  const password = decodeURIComponent(proxy.password);
-  return `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
+  return { username: decodeURIComponent(proxy.username), password: decodeURIComponent(proxy.password) };
 }
 
-function tunnelError(proxy: URL, target: ProxyTarget, why: string, cause?: unknown): BridgeError {
-  return new BridgeError('HTTP_PROXY_FAILED', `The HTTP proxy ${proxyLabel(proxy)} could not open a tunnel to ${authority(target)}: ${why}.`, { cause });
+export function tunnelError(proxy: URL, target: ProxyTarget, why: string, cause?: unknown): BridgeError {
+  return new BridgeError('HTTP_PROXY_FAILED', `The proxy ${proxyLabel(proxy)} could not open a tunnel to ${authority(target)}: ${why}.`, { cause });
 }
 
 /**
- * Opens `CONNECT host:port` through an HTTP proxy and resolves with the raw socket once the proxy answered 200, so
- * the caller runs TLS end to end inside it. Any other answer is refused (a 407 names the credentials, never their
- * value). `timeoutMs` bounds connecting and the proxy's answer.
+ * Sends `CONNECT host:port` on `transport` (a TCP connection to an http:// proxy, or TLS to an https:// one, possibly
+ * still connecting) and resolves with it once the proxy answered 200, so the caller runs its own TLS inside. Any other
+ * answer is refused (a 407 names the credentials, never their value). `timeoutMs` bounds connecting and the answer.
  */
-export function openConnectTunnel(proxy: URL, target: ProxyTarget, timeoutMs: number): Promise<Socket> {
+export function connectTunnel<S extends Socket>(transport: S, proxy: URL, target: ProxyTarget, timeoutMs: number): Promise<S> {
   return new Promise((resolve, reject) => {
-    const socket = connectTcp({ host: proxy.hostname.replace(/^\[|\]$/g, ''), port: Number(proxy.port || 80) });
     let head = Buffer.alloc(0);
     const timer = setTimeout(() => fail(tunnelError(proxy, target, `no answer within ${timeoutMs} ms`)), timeoutMs);
     const cleanup = () => {
       clearTimeout(timer);
-      socket.off('data', onData);
-      socket.off('error', onError);
-      socket.off('close', onClose);
+      transport.off('data', onData);
+      transport.off('error', onError);
+      transport.off('close', onClose);
     };
     function fail(err: BridgeError) {
       cleanup();
-      socket.destroy();
+      transport.destroy();
       reject(err);
     }
     function onError(err: NodeJS.ErrnoException) {
@@ -63,21 +61,23 @@ export function openConnectTunnel(proxy: URL, target: ProxyTarget, timeoutMs: nu
       const statusLine = head.subarray(0, head.indexOf('\r\n')).toString('latin1');
       const status = /^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1];
       if (status !== '200') {
-        const hint = status === '407' ? (basicAuth(proxy) ? ': the proxy refused the credentials in the proxy URL' : ': the proxy wants credentials (http://user:password@host:port)') : '';
+        const hint = status === '407' ? (proxyCredentials(proxy) ? ': the proxy refused the credentials in the proxy URL' : ': the proxy wants credentials (scheme://user:password@host:port)') : '';
         fail(tunnelError(proxy, target, status ? `it answered HTTP ${status}${hint}` : 'the answer is not HTTP'));
         return;
       }
-      socket.pause(); // no bytes may flow past until the TLS layer above takes the socket
+      transport.pause(); // no bytes may flow past until the TLS layer above takes the socket
       cleanup();
       const rest = head.subarray(end + 4);
-      if (rest.length) socket.unshift(rest); // the server's first TLS bytes, if the proxy sent them along
-      resolve(socket);
+      if (rest.length) transport.unshift(rest); // the server's first TLS bytes, if the proxy sent them along
+      resolve(transport);
     }
-    socket.on('data', onData);
-    socket.on('error', onError);
-    socket.on('close', onClose);
-    const auth = basicAuth(proxy);
+    transport.on('data', onData);
+    transport.on('error', onError);
+    transport.on('close', onClose);
+    const credentials = proxyCredentials(proxy);
+    // Basic with user:password as given, an empty password included (what tsh sends).
+    const auth = credentials && `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`, 'utf8').toString('base64')}`;
     const where = authority(target);
-    socket.write(`CONNECT ${where} HTTP/1.1\r\nHost: ${where}\r\n${auth ? `Proxy-Authorization: ${auth}\r\n` : ''}\r\n`);
+    transport.write(`CONNECT ${where} HTTP/1.1\r\nHost: ${where}\r\n${auth ? `Proxy-Authorization: ${auth}\r\n` : ''}\r\n`);
   });
 }

@@ -1,14 +1,13 @@
 import { connect as connectTcp, type Socket } from 'node:net';
-import { openConnectTunnel } from './http-connect';
-import { proxyFor, type ProxyTarget } from './proxy-env';
+import { proxyFor, type ProxyTarget, type ProxyUse } from './proxy-env';
+import { openProxyTunnel } from './proxy-tunnel';
 
 /**
- * The byte stream to `target`: a CONNECT tunnel through the environment's HTTP proxy when one applies, else a
- * direct TCP connection (returned before it is established; its errors arrive as 'error' events).
- * `tls` says whether TLS runs inside (HTTPS_PROXY applies) or plain HTTP (HTTP_PROXY only).
+ * The byte stream to `target`: a tunnel through the environment's proxy when one applies (`use` says which variables
+ * do), else a direct TCP connection (returned before it is established; its errors arrive as 'error' events).
  */
-export async function openSocket(target: ProxyTarget, options: { timeoutMs: number; tls: boolean }): Promise<Socket> {
-  const proxy = proxyFor(target, { tls: options.tls });
-  if (proxy) return openConnectTunnel(proxy, target, options.timeoutMs);
+export async function openSocket(target: ProxyTarget, options: { timeoutMs: number; use: ProxyUse }): Promise<Socket> {
+  const proxy = proxyFor(target, { use: options.use });
+  if (proxy) return openProxyTunnel(proxy, target, options.timeoutMs);
   return connectTcp({ host: target.host, port: target.port });
 }

@@ -214,6 +214,7 @@ class TeleportUpstream implements Upstream {
       servername: this.proxy.servername,
       rejectUnauthorized: !this.options.insecure,
       ALPNProtocols: ['http/1.1'],
+      proxyUse: 'dial', // tsh dials the proxy as host:port: HTTPS_PROXY, then HTTP_PROXY
     };
   }
 

@@ -1,6 +1,7 @@
 import type { Duplex } from 'node:stream';
 import { connect as connectTls, type TLSSocket } from 'node:tls';
 import { openSocket } from '../net/open-socket';
+import type { ProxyUse } from '../net/proxy-env';
 import { cachedSecureContext } from '../tls/secure-contexts';
 import { openUpgradedStream, type ConnectionUpgradeOptions } from './websocket-upgrade';
 
@@ -26,6 +27,8 @@ export interface TlsDialOptions {
   rejectUnauthorized: boolean;
   /** Bound on TCP connect plus handshake. */
   timeoutMs: number;
+  /** 'https' for requests to an https:// URL (ping): HTTPS_PROXY only; by default a raw dial, as tsh's dials. */
+  proxyUse?: ProxyUse;
   /** Behind an L7 load balancer: run this TLS inside the proxy's WebSocket connection upgrade. */
   upgrade?: ConnectionUpgradeOptions;
 }
@@ -43,12 +46,12 @@ export class DialError extends Error {
 }
 
 /**
- * Opens the byte stream under TLS: direct TCP or a CONNECT tunnel through HTTPS_PROXY (src/net/open-socket.ts),
+ * Opens the byte stream under TLS: direct TCP or a tunnel through the environment's proxy (src/net/open-socket.ts),
  * and inside that, when asked, the WebSocket connection upgrade.
  */
 function openTransport(options: TlsDialOptions): Promise<Duplex> {
   if (options.upgrade) return openUpgradedStream(options.target, options.upgrade, options.timeoutMs);
-  return openSocket(options.target, { timeoutMs: options.timeoutMs, tls: true });
+  return openSocket(options.target, { timeoutMs: options.timeoutMs, use: options.proxyUse ?? 'dial' });
 }
 
 /**

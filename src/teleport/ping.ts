@@ -98,6 +98,7 @@ export async function pingProxy(proxy: ProxyAddress, trust: WebTrust, timeoutMs 
     ca: trust.extraCAs,
     rejectUnauthorized: !trust.insecure,
     timeoutMs,
+    proxyUse: 'https', // an https:// request in tsh: HTTPS_PROXY alone applies
   }).catch((err: unknown) => {
     throw webDialError(proxy, err);
   });

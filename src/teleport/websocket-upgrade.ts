@@ -24,7 +24,7 @@ export const CONNECTION_UPGRADE_PATH = '/webapi/connectionupgrade';
 
 /** Outer TLS over TCP (or the HTTPS_PROXY tunnel), resolved after the handshake verified the web certificate. */
 async function outerTls(target: DialTarget, options: ConnectionUpgradeOptions, timeoutMs: number): Promise<TLSSocket> {
-  const transport = await openSocket(target, { timeoutMs, tls: true });
+  const transport = await openSocket(target, { timeoutMs, use: 'dial' });
   return new Promise((resolve, reject) => {
     const socket = connectTls({
       socket: transport,

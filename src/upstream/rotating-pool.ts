@@ -1,5 +1,6 @@
 import type { buildConnector as BuildConnector, Dispatcher, Pool as UndiciPool } from 'undici';
 import { proxiedConnector } from '../net/proxied-connector';
+import type { ProxyUse } from '../net/proxy-env';
 import type { SecureContext } from 'node:tls';
 import { secureContextFor } from '../tls/trust';
 
@@ -29,6 +30,8 @@ export interface TlsMaterial {
   ALPNProtocols?: string[];
   /** A custom dialer (e.g. the connection upgrade); when absent TCP+TLS, through HTTPS_PROXY when it applies. */
   connect?: BuildConnector.connector;
+  /** Which proxy variables apply (src/net/proxy-env.ts); by default the URL's scheme decides. */
+  proxyUse?: ProxyUse;
 }
 
 /** One generation's connector and what to free once its pool has closed. */
@@ -87,7 +90,7 @@ export class RotatingPool {
 
   private build(material: TlsMaterial): PoolGeneration {
     const tls = material.connect ? undefined : tlsConnectorOnFirstDial(material);
-    const connect = material.connect ?? proxiedConnector(tls!.connect);
+    const connect = material.connect ?? proxiedConnector(tls!.connect, material.proxyUse);
     // No body/headers timeouts: long tool calls and idle SSE streams must not be cut by the bridge.
     return { pool: new Pool(this.origin, { connect, bodyTimeout: 0, headersTimeout: 0, keepAliveTimeout: 30_000 }), release: () => tls?.release() };
   }

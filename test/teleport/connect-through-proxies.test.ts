@@ -3,6 +3,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { startTestCluster, type TestCluster, type TestClusterOptions } from '../../fixtures/cluster';
 import { PROXY_HOSTNAME } from '../../fixtures/cluster/cas';
 import { startConnectProxy, type ConnectProxy } from '../../fixtures/net/connect-proxy';
+import { startSocks5Proxy, type Socks5Proxy } from '../../fixtures/net/socks5-proxy';
 import { startDemoServer, type DemoServer } from '../../fixtures/upstreams';
 import { BIN, cleanEnv } from '../support/cli';
 import { clusterBots, type ClusterBots } from '../../fixtures/cluster/bots';
@@ -85,6 +86,81 @@ describe('through HTTPS_PROXY', () => {
     expect(corp.tunnels.slice(before).every((t) => t === `${PROXY_HOSTNAME}:${world.cluster.proxyPort}`)).toBe(true);
     expect(counters.byRoute.auth).toBeGreaterThanOrEqual(1);
     expect(counters.appRequests).toBeGreaterThanOrEqual(2);
+  });
+});
+
+/** Runs the bridge with `env`, lists the tools and calls echo; resolves with what came back. */
+async function echoThrough(world: World, env: Record<string, string>, text: string): Promise<{ tools: string[]; echoed: string }> {
+  const { client } = await connectBridge(world, env);
+  try {
+    const tools = (await client.listTools()).tools.map((t) => t.name);
+    return { tools, echoed: textOf(await client.callTool({ name: 'echo', arguments: { text } })) };
+  } finally {
+    await client.close();
+  }
+}
+
+describe('through a SOCKS5 proxy and an https:// (TLS) proxy, with and without credentials', () => {
+  const credentials = { username: 'alice', password: 's3cr:et' };
+  const inUrl = `alice:${encodeURIComponent(credentials.password)}@`;
+  let world: World;
+  let socks: Socks5Proxy;
+  let guardedSocks: Socks5Proxy;
+  let tlsProxy: ConnectProxy;
+  let guardedTlsProxy: ConnectProxy;
+  beforeAll(async () => {
+    world = await startWorld();
+    const hosts = { [PROXY_HOSTNAME]: '127.0.0.1' };
+    // The TLS proxy presents a certificate for 127.0.0.1 from the cluster's public CA, trusted by the bridge through
+    // NODE_EXTRA_CA_CERTS (what a user does for a private CA; tsh trusts the system's roots for it).
+    const tls = world.cluster.cas.web;
+    [socks, guardedSocks, tlsProxy, guardedTlsProxy] = await Promise.all([
+      startSocks5Proxy({ hosts }),
+      startSocks5Proxy({ hosts, auth: credentials }),
+      startConnectProxy({ hosts, tls }),
+      startConnectProxy({ hosts, tls, auth: credentials }),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all([socks?.close(), guardedSocks?.close(), tlsProxy?.close(), guardedTlsProxy?.close()]);
+    await world?.close();
+  });
+
+  const target = () => `${PROXY_HOSTNAME}:${world.cluster.proxyPort}`;
+
+  test.each([
+    ['socks5:// without credentials', () => socks, () => socks.url],
+    ['socks5:// with credentials', () => guardedSocks, () => `socks5://${inUrl}127.0.0.1:${guardedSocks.port}`],
+  ])('%s: every dial (ping, auth, app) is a SOCKS5 CONNECT by name', async (_what, proxy, url) => {
+    const before = proxy().tunnels.length;
+    const { tools, echoed } = await echoThrough(world, { HTTPS_PROXY: url() }, 'via socks');
+    expect(tools).toContain('echo');
+    expect(echoed).toBe('via socks');
+    // The name went to the proxy unresolved (this machine cannot resolve it): ping, auth and app traffic.
+    const opened = proxy().tunnels.slice(before);
+    expect(opened.length).toBeGreaterThanOrEqual(3);
+    expect(opened.every((t) => t === target())).toBe(true);
+    expect(proxy().refused).toBe(0);
+  });
+
+  test.each([
+    ['https:// without credentials', () => tlsProxy, () => tlsProxy.url],
+    ['https:// with credentials', () => guardedTlsProxy, () => `https://${inUrl}127.0.0.1:${guardedTlsProxy.port}`],
+  ])('%s: TLS to the proxy, CONNECT inside, the cluster verified end to end', async (_what, proxy, url) => {
+    const before = proxy().tunnels.length;
+    const { echoed } = await echoThrough(world, { HTTPS_PROXY: url(), NODE_EXTRA_CA_CERTS: world.cluster.publicCaFile }, 'via tls proxy');
+    expect(echoed).toBe('via tls proxy');
+    const opened = proxy().tunnels.slice(before);
+    expect(opened.length).toBeGreaterThanOrEqual(3);
+    expect(opened.every((t) => t === target())).toBe(true);
+    expect(proxy().refused).toBe(0);
+  });
+
+  test('a lower-case https_proxy applies when HTTPS_PROXY is set but empty', async () => {
+    const before = socks.tunnels.length;
+    const { echoed } = await echoThrough(world, { HTTPS_PROXY: '', https_proxy: socks.url }, 'lower case');
+    expect(echoed).toBe('lower case');
+    expect(socks.tunnels.length - before).toBeGreaterThanOrEqual(3);
   });
 });
 

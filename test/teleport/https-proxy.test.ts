@@ -16,7 +16,7 @@ import { startHarness, type Harness } from './harness';
 let harness: Harness;
 let corp: ConnectProxy;
 let guarded: ConnectProxy;
-const saved = { HTTPS_PROXY: process.env.HTTPS_PROXY, NO_PROXY: process.env.NO_PROXY };
+const saved = { HTTPS_PROXY: process.env.HTTPS_PROXY, HTTP_PROXY: process.env.HTTP_PROXY, NO_PROXY: process.env.NO_PROXY };
 
 beforeAll(async () => {
   [harness, corp, guarded] = await Promise.all([
@@ -87,4 +87,26 @@ test('NO_PROXY exempts the host: the dial goes direct (and this name then does n
   const before = corp.tunnels.length;
   await expect(pingProxy(proxyAddress(), webTrust(), 2_000)).rejects.toThrow(/PROXY_UNREACHABLE.*(ENOTFOUND|EAI_AGAIN)/);
   expect(corp.tunnels.length).toBe(before);
+});
+
+test('like tsh, ping (an https:// request) uses HTTPS_PROXY alone, while auth dials fall back to HTTP_PROXY', async () => {
+  delete process.env.HTTPS_PROXY;
+  process.env.HTTP_PROXY = corp.url;
+  const before = corp.tunnels.length;
+  await expect(pingProxy(proxyAddress(), webTrust(), 2_000)).rejects.toThrow(/PROXY_UNREACHABLE.*(ENOTFOUND|EAI_AGAIN)/);
+  expect(corp.tunnels.length).toBe(before);
+  const { watcher } = await harness.bot({ name: 'http-proxy-dial', roles: ['mcp-all'] });
+  const creds = watcher.current();
+  const client = new AuthClient({
+    proxy: proxyAddress(),
+    clusterName: harness.cluster.clusterName,
+    credentials: { certPem: creds.certPem, keyPem: creds.keyPem, hostCAPems: creds.caPems },
+    logger: silentLogger,
+  });
+  try {
+    await client.listResources({ ResourceType: 'app_server', Namespace: 'default', Limit: 10 });
+    expect(corp.tunnels.length).toBe(before + 1);
+  } finally {
+    await client.close();
+  }
 });
