@@ -2,6 +2,7 @@ import { createHash, createPublicKey, X509Certificate, type KeyObject } from 'no
 import { BridgeError } from '../errors/catalogue';
 import { layoutOf, type IdentityLayout } from './layout';
 import { pemBlocks, type PemBlock } from './pem';
+import { posixAclOf } from './posix-acl';
 import { parsePrivateKey } from './private-key';
 import { readIdentityFile, type FileContents } from './read-file';
 import { teleportIdentityOf } from './subject';
@@ -76,10 +77,28 @@ function spki(key: KeyObject): Buffer {
 /** Node prints Names one attribute per line; one line reads better in logs and listings. */
 const oneLine = (name: string) => name.split('\n').join(', ');
 
-function permissionWarnings(keyFiles: FileContents[]): string[] {
-  return keyFiles
-    .filter((f) => (f.mode & 0o044) !== 0)
-    .map((f) => `${f.path} holds a private key and is readable by group/others (mode ${f.mode.toString(8).padStart(4, '0')}); run \`chmod 600 ${f.path}\` (tbot writes 0600).`);
+const modeText = (mode: number) => mode.toString(8).padStart(4, '0');
+
+/**
+ * Key files others can read, or whose group can: the fix never removes group bits that are a POSIX ACL's mask
+ * (tbot's `readers:`), since `chmod 600` would lock those readers out.
+ */
+async function permissionWarnings(keyFiles: FileContents[]): Promise<string[]> {
+  const warnings = await Promise.all(
+    keyFiles.map(async (f): Promise<string | undefined> => {
+      if ((f.mode & 0o044) === 0) return undefined;
+      const acl = (f.mode & 0o040) !== 0 ? await posixAclOf(f.path) : 'none';
+      const intro = `${f.path} holds a private key and`;
+      if (acl === 'none') return `${intro} is readable by group/others (mode ${modeText(f.mode)}); run \`chmod 600 ${f.path}\` (tbot writes 0600).`;
+      if (acl === 'acl') {
+        // The group bits grant tbot's readers through the ACL: only others' access is wrong.
+        if ((f.mode & 0o004) === 0) return undefined;
+        return `${intro} is readable by others (mode ${modeText(f.mode)}); run \`chmod o-rwx ${f.path}\` (its group bits are the mask of a POSIX ACL, e.g. tbot's readers: keep them).`;
+      }
+      return `${intro} is readable by group/others (mode ${modeText(f.mode)}); if its group bits are the mask of a POSIX ACL (tbot's readers; getfacl is not available to tell), run only \`chmod o-rwx ${f.path}\`, otherwise \`chmod 600 ${f.path}\`.`;
+    }),
+  );
+  return warnings.filter((w): w is string => w !== undefined);
 }
 
 /**
@@ -117,6 +136,6 @@ export async function loadCredentials(source: IdentitySource, generation = 1): P
     generation,
     files: [...new Set(files)],
     newestMtime: new Date(Math.max(...raw.read.map((f) => f.mtime.getTime()))),
-    warnings: permissionWarnings(raw.keyFiles),
+    warnings: await permissionWarnings(raw.keyFiles),
   };
 }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { createPublicKey, X509Certificate } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -121,6 +122,55 @@ describe('explicit PEM files', () => {
     expect(creds.warnings[0]).toContain(join(dir, 'identity'));
     expect(creds.warnings[0]).toContain('0644');
     expect(creds.warnings[0]).toContain('chmod 600');
+  });
+});
+
+/**
+ * tbot's `readers:` grants access with a POSIX ACL, whose mask shows as group bits (0640). A real ACL, set with
+ * setfacl (.ci/run installs the acl package); skipped only where the tool is missing or the file system has no ACLs.
+ */
+describe('key files shared through a POSIX ACL (tbot readers)', () => {
+  const grantReader = (file: string) => spawnSync('setfacl', ['-m', 'u:nobody:r', file]).status === 0;
+  const probe = join(mkdtempSync(join(tmpdir(), 'mcp-bridge-acl-')), 'probe');
+  writeFileSync(probe, '', { mode: 0o600 });
+  const aclWorks = grantReader(probe);
+  const aclTest = aclWorks ? test : test.skip;
+  if (!aclWorks) console.warn('setfacl unavailable or the temp file system has no ACLs: ACL tests skipped');
+
+  aclTest('a key readable by the ACL mask (0640) gets no chmod advice at all', async () => {
+    const dir = fresh();
+    writeTbotDirectory(dir, p256Id);
+    expect(grantReader(join(dir, 'identity'))).toBe(true);
+    const creds = await loadCredentials({ kind: 'path', path: dir });
+    expect(creds.warnings).toEqual([]);
+  });
+
+  aclTest('others readable beside an ACL: the advice removes only the others bits, never chmod 600', async () => {
+    const dir = fresh();
+    writeTbotDirectory(dir, p256Id);
+    const file = join(dir, 'identity');
+    expect(grantReader(file)).toBe(true);
+    chmodSync(file, 0o644); // on an ACL file the group bits set the mask: 0644 keeps the reader
+    const creds = await loadCredentials({ kind: 'path', path: dir });
+    expect(creds.warnings).toHaveLength(1);
+    expect(creds.warnings[0]).toContain(`chmod o-rwx ${file}`);
+    expect(creds.warnings[0]).not.toContain('chmod 600');
+  });
+
+  test('without getfacl to tell, a group-readable key gets both fixes, conditioned on the ACL', async () => {
+    const dir = fresh();
+    writeTbotDirectory(dir, p256Id);
+    const file = join(dir, 'identity');
+    chmodSync(file, 0o640);
+    const path = process.env.PATH;
+    process.env.PATH = join(root, 'no-such-bin');
+    try {
+      const creds = await loadCredentials({ kind: 'path', path: dir });
+      expect(creds.warnings).toHaveLength(1);
+      expect(creds.warnings[0]).toMatch(/POSIX ACL.*chmod o-rwx.*otherwise `chmod 600/);
+    } finally {
+      process.env.PATH = path;
+    }
   });
 });
 
