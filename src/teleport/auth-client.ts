@@ -36,7 +36,12 @@ export interface AuthClientOptions {
   timeoutMs?: number;
   /** Behind an L7 load balancer, dials go through the proxy's connection upgrade (`alpn-ping`). */
   upgrade?: ConnectionUpgrade;
+  /** How long an HTTP/2 ping may go unanswered before the connection is declared dead and replaced. */
+  pingTimeoutMs?: number;
 }
+
+/** A connection that answers no ping for this long is dead (a peer gone silent: no reset, no FIN, nothing). */
+const DEFAULT_PING_TIMEOUT_MS = 5_000;
 
 /** The Auth Service's in-cluster name; tsh prefixes the hex cluster name so the server picks that cluster's CAs. */
 export function authServerName(clusterName: string): string {
@@ -67,15 +72,21 @@ export function grpcStatusError(method: string, status: GrpcStatus): BridgeError
 /**
  * gRPC client for proto.AuthService through the proxy's TLS router: mutual TLS with the identity (User CA signed)
  * against the Auth Service's Host-CA-signed certificate, HTTP/2, unary calls only. One HTTP/2 connection is opened
- * on first use and reused; it is re-dialed after it drops.
+ * on first use and reused; it is re-dialed after it drops. Every call sends an HTTP/2 ping beside it: a connection
+ * that stopped answering without a reset (a NAT or firewall that forgot it, a frozen peer) is dropped when the ping
+ * times out, and the call is made once more on a new connection.
  */
 export class AuthClient {
   private session: Promise<ClientHttp2Session> | undefined;
   private readonly timeoutMs: number;
+  private readonly pingTimeoutMs: number;
+  /** Sessions dropped because a ping went unanswered: calls that failed on them are retried. */
+  private readonly silent = new WeakSet<ClientHttp2Session>();
   private closed = false;
 
   constructor(private readonly options: AuthClientOptions) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    this.pingTimeoutMs = options.pingTimeoutMs ?? DEFAULT_PING_TIMEOUT_MS;
   }
 
   listResources(request: ListResourcesRequest): Promise<ListResourcesResponse> {
@@ -164,15 +175,47 @@ export class AuthClient {
   private async call<Req, Res>(method: UnaryMethod<Req, Res>, request: Req): Promise<Res> {
     const name = method.path.slice(method.path.lastIndexOf('/') + 1);
     const body = encodeGrpcFrame(method.request.encode(request));
-    let session = await this.sessionForCall();
-    if (session.closed || session.destroyed) {
-      // dropped (e.g. GOAWAY) but 'close' not delivered yet: dial afresh
-      this.session = undefined;
-      session = await this.sessionForCall();
+    for (let attempt = 1; ; attempt++) {
+      let session = await this.sessionForCall();
+      if (session.closed || session.destroyed) {
+        // dropped (e.g. GOAWAY) but 'close' not delivered yet: dial afresh
+        this.session = undefined;
+        session = await this.sessionForCall();
+      }
+      const settled = this.watchLiveness(session, name);
+      let replies: Buffer[];
+      try {
+        replies = await this.exchange(session, method.path, name, body);
+      } catch (err) {
+        // A silent connection is no answer from the Auth Service: these calls are safe to repeat on a new one.
+        if (attempt === 1 && this.silent.has(session)) continue;
+        throw err;
+      } finally {
+        settled();
+      }
+      if (replies.length !== 1) throw new BridgeError('AUTH_ERROR', `Auth Service ${name}: expected one reply message, got ${replies.length}.`);
+      return method.response.decode(replies[0]!);
     }
-    const replies = await this.exchange(session, method.path, name, body);
-    if (replies.length !== 1) throw new BridgeError('AUTH_ERROR', `Auth Service ${name}: expected one reply message, got ${replies.length}.`);
-    return method.response.decode(replies[0]!);
+  }
+
+  /**
+   * Pings the session beside a call; no pong within the ping timeout while the call is still waiting destroys the
+   * session (its streams fail at once instead of at the call timeout). Returns the function to call when the call
+   * settled: an answer proves the connection alive.
+   */
+  private watchLiveness(session: ClientHttp2Session, name: string): () => void {
+    const timer = setTimeout(() => {
+      this.silent.add(session);
+      this.options.logger.info('the Auth Service connection answered no HTTP/2 ping; replacing it', { call: name, pingTimeoutMs: this.pingTimeoutMs });
+      session.destroy();
+    }, this.pingTimeoutMs);
+    timer.unref();
+    try {
+      session.ping(() => clearTimeout(timer)); // a pong, or the session closing for another reason
+    } catch {
+      clearTimeout(timer); // too many pings outstanding: the call timeout still bounds this one
+    }
+    return () => clearTimeout(timer);
   }
 
   private exchange(session: ClientHttp2Session, path: string, name: string, body: Buffer): Promise<Buffer[]> {
