@@ -110,6 +110,10 @@ export const CATALOGUE = {
     'The MCP server (or the proxy in front of it) answered with an HTTP error.',
     'See the status and detail; check the app is healthy and reachable from the Teleport App Service.',
   ),
+  APP_SERVICE_UNREACHABLE: entry(
+    'The Teleport App Service serving the app is not reachable (restarting, upgrading or unhealthy): the proxy refuses even a freshly issued app session, so nothing reached the MCP server.',
+    'Retry shortly; if it persists, check the App Service that serves the app (its logs, `tctl get app_servers`) rather than the bot\'s credentials.',
+  ),
   UPSTREAM_UNREACHABLE: entry(
     'The MCP server could not be reached.',
     'Check the server is running; through Teleport, check the App Service can reach the app URI.',

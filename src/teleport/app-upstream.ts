@@ -4,8 +4,9 @@ import { BridgeError } from '../errors/catalogue';
 import { validityError, type CredentialWatcher, type Credentials } from '../identity';
 import type { Logger } from '../log/logger';
 import { RotatingPool, type TlsMaterial } from '../upstream/rotating-pool';
-import type { Upstream, UpstreamFailure, UpstreamTransport } from '../upstream/types';
+import type { RecoveryVerdict, Upstream, UpstreamFailure, UpstreamTransport } from '../upstream/types';
 import { obtainAppCert, type AppCert } from './app-cert';
+import { AppSessionRecovery, type ProbeOutcome } from './app-session-recovery';
 import { findMcpApp, type McpApp } from './apps';
 import { authClientForIdentity, type AuthClient } from './auth-client';
 import { ConnectionUpgrade, upgradedAppConnector } from './connection-upgrade';
@@ -38,8 +39,8 @@ const RENEW_RETRY_MS = 30_000;
 /** setTimeout's limit (~24.8 days). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** What the App Service answers for a certificate whose app session is gone or unknown (lib/srv/app). */
-const INVALID_SESSION = /invalid session/i;
+/** Bound on the OPTIONS probe that asks the proxy whether it accepts the app certificate in use. */
+const PROBE_TIMEOUT_MS = 10_000;
 
 /** Everything learned at start-up that stays fixed for the process. */
 interface Target {
@@ -79,6 +80,7 @@ class TeleportUpstream implements Upstream {
   private cappedWarnedFor?: number;
   private closed = false;
   private readonly onGeneration = (creds: Credentials) => this.generationChanged(creds);
+  private readonly sessionRecovery: AppSessionRecovery;
 
   constructor(private readonly options: TeleportUpstreamOptions) {
     this.proxy = parseProxyAddress(options.proxy);
@@ -87,6 +89,13 @@ class TeleportUpstream implements Upstream {
     this.logger = options.logger.child('teleport');
     this.upgrade = new ConnectionUpgrade(this.proxy, { extraCAs: options.extraCAs, insecure: options.insecure }, this.logger);
     options.identity.on('generation', this.onGeneration);
+    this.sessionRecovery = new AppSessionRecovery({
+      appName: options.app,
+      probe: () => this.probe(),
+      reissue: () => this.renew('refused by the proxy', true),
+      relookup: () => this.relookup(),
+      logger: this.logger,
+    });
     this.starting = this.start();
   }
 
@@ -126,16 +135,50 @@ class TeleportUpstream implements Upstream {
   }
 
   async recover(failure: UpstreamFailure): Promise<boolean> {
-    if (!this.pool || this.closed) return false;
-    const fixable =
-      failure.kind === 'status'
-        ? failure.status === 403 && INVALID_SESSION.test(failure.body)
-        : failure.kind === 'stream-closed' || ['client-cert-expired', 'client-cert-rejected'].includes(classifyTlsFailure(failure.error));
-    if (!fixable) return false;
-    this.logger.info('the proxy refused the app certificate; issuing a new one', {
-      reason: failure.kind === 'status' ? `HTTP ${failure.status}` : failure.kind === 'stream-closed' ? 'stream closed without a byte' : classifyTlsFailure(failure.error),
-    });
-    return this.renew('refused by the proxy', true);
+    return (await this.recoverFrom(failure)).action === 'retry';
+  }
+
+  /**
+   * A refused handshake gets a new certificate; an app session the proxy does not serve (403 whatever the body, or a
+   * bare 500) goes through AppSessionRecovery: probe, at most one reissue per episode, the app looked up again.
+   */
+  async recoverFrom(failure: UpstreamFailure): Promise<RecoveryVerdict> {
+    if (!this.pool || this.closed) return { action: 'not-mine' };
+    if (failure.kind === 'status') return this.sessionRecovery.recover(failure);
+    // A stream the proxy closed without a byte is how it refuses an app session on stdio/SSE apps.
+    const kind = failure.kind === 'stream-closed' ? 'stream closed without a byte' : classifyTlsFailure(failure.error);
+    if (kind !== 'stream closed without a byte' && kind !== 'client-cert-expired' && kind !== 'client-cert-rejected') return { action: 'not-mine' };
+    this.logger.info('the proxy refused the app certificate; issuing a new one', { reason: kind });
+    return (await this.renew('refused by the proxy', true)) ? { action: 'retry', reason: 'new app certificate' } : { action: 'not-mine' };
+  }
+
+  /** OPTIONS / with the certificate in use: no effect anywhere (the App Service answers 405), only the proxy's verdict. */
+  private async probe(): Promise<ProbeOutcome> {
+    try {
+      const res = await this.pool!.dispatcher().request({
+        origin: this.url.origin,
+        path: '/',
+        method: 'OPTIONS',
+        headers: { ...this.headers },
+        signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
+      });
+      await res.body.dump().catch(() => undefined);
+      if (res.statusCode === 403) return 'refused';
+      if (res.statusCode === 500 && res.headers['x-teleport-mcp-error-origin'] === undefined) return 'app-service-down';
+      return 'accepted';
+    } catch {
+      return 'unknown';
+    }
+  }
+
+  /** The app looked up again (its public address may have changed since start); true when the route changed. */
+  private async relookup(): Promise<boolean> {
+    const target = this.target!;
+    const app = await findMcpApp(this.authFor(this.options.identity.current()), this.options.app);
+    if (app.publicAddr === target.app.publicAddr) return false;
+    this.logger.info("the app's public address changed; following it", { app: app.name, from: target.app.publicAddr, to: app.publicAddr });
+    this.target = { ...target, app };
+    return true;
   }
 
   async close(): Promise<void> {

@@ -5,7 +5,7 @@ import { BridgeError } from '../errors/catalogue';
 import { validityError, type CredentialWatcher, type Credentials } from '../identity';
 import type { Logger } from '../log/logger';
 import { RotatingPool, type TlsMaterial } from './rotating-pool';
-import type { Upstream, UpstreamFailure, UpstreamTransport } from './types';
+import type { RecoveryVerdict, Upstream, UpstreamFailure, UpstreamTransport } from './types';
 
 export interface DirectUpstreamOptions {
   /** The MCP endpoint, http:// or https://. */
@@ -101,6 +101,10 @@ class DirectUpstream implements Upstream {
 
   openStream(): Promise<Duplex> {
     return Promise.reject(new BridgeError('INTERNAL', 'openStream() called on a Streamable HTTP upstream.'));
+  }
+
+  async recoverFrom(failure: UpstreamFailure): Promise<RecoveryVerdict> {
+    return (await this.recover(failure)) ? { action: 'retry', reason: 'new client certificate from tbot' } : { action: 'not-mine' };
   }
 
   /** A refused handshake may be a certificate tbot is replacing right now: wait briefly for the new one. */

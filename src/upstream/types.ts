@@ -1,7 +1,12 @@
 import type { Duplex } from 'node:stream';
 import type { Dispatcher } from 'undici';
+import type { BridgeError } from '../errors/catalogue';
 
-/** Why a request failed before reaching the MCP server, in a way that fresh credentials might fix. */
+/**
+ * Why a request failed before reaching the MCP server, in a way the upstream might fix: a status from the path in
+ * front of the server (e.g. the proxy's 403, or a bare 500 without an error-origin header), a refused handshake, or a
+ * stream that closed without a byte.
+ */
 export type UpstreamFailure =
   | { kind: 'status'; status: number; body: string; headers: Record<string, string | string[] | undefined> }
   | { kind: 'tls'; error: Error }
@@ -13,6 +18,28 @@ export type UpstreamFailure =
  * newline-delimited JSON-RPC per MCP session from openStream() (Teleport's stdio and SSE apps).
  */
 export type UpstreamTransport = 'http' | 'stream';
+
+/**
+ * What the upstream makes of a failure (see Upstream.recoverFrom). The contract, for every request the relay sends:
+ *
+ * - `retry`: new connection material is in place and was checked to be accepted (or the refusal came from material
+ *   already replaced): send the request again now. The relay asks at most once per request for a `retry`.
+ * - `resend`: the request certainly did not reach the MCP server and the cause is outside this process (e.g. the
+ *   Teleport App Service is unreachable, so even a fresh app session is refused): the relay resends it with back-off
+ *   inside its bounded window (asking recoverFrom again after each further failure, which never reissues more than
+ *   its rate limit allows), and when the window is spent answers with `error`, which names the cause.
+ * - `fail`: the request did not reach the MCP server and cannot succeed as things are (e.g. the app is gone):
+ *   answer it with `error` at once.
+ * - `not-mine`: nothing this upstream knows about: the relay classifies the failure itself (statuses, gateway
+ *   texts, may-have-run).
+ *
+ * `reason` is a short, secret-free phrase for logs.
+ */
+export type RecoveryVerdict =
+  | { action: 'retry'; reason: string }
+  | { action: 'resend'; reason: string; error: BridgeError }
+  | { action: 'fail'; reason: string; error: BridgeError }
+  | { action: 'not-mine' };
 
 /**
  * Where the relay sends its messages. The relay (src/mcp) knows only this interface: `--url` mode
@@ -49,6 +76,12 @@ export interface Upstream {
    * be retried once; false when this failure is not the upstream's to fix. Concurrent callers share one refresh.
    */
   recover(failure: UpstreamFailure): Promise<boolean>;
+  /**
+   * The richer answer to the same failures (RecoveryVerdict above), which recover() reduces to `action === 'retry'`
+   * until the relay acts on the other verdicts; then it replaces recover() and becomes required (optional meanwhile,
+   * so the relay's test doubles need not change). Concurrent callers share one recovery.
+   */
+  recoverFrom?(failure: UpstreamFailure): Promise<RecoveryVerdict>;
   /** Drains and closes every connection. */
   close(): Promise<void>;
 }

@@ -106,10 +106,57 @@ describe('Teleport upstream', () => {
     expect((await post(u)).status).toBe(200);
   });
 
+  it('an unreachable App Service: one reissue, then `resend` verdicts naming it, no reissue storm; a retry once it is back', async () => {
+    const u = upstream();
+    await u.ready();
+    expect((await post(u)).status).toBe(200); // the proxy now has this session cached
+    h.cluster.control.setAppServiceReachable(false);
+    try {
+      const cached = await post(u);
+      expect(cached).toEqual({ status: 500, text: 'Internal Server Error\n' });
+      const before = generateCalls();
+      const verdict = await u.recoverFrom!({ kind: 'status', status: 500, body: cached.text, headers: {} });
+      expect(verdict).toMatchObject({ action: 'resend', error: { tag: 'APP_SERVICE_UNREACHABLE' } });
+      expect(generateCalls()).toBe(before + 1); // the one reissue of the episode: its fresh session was refused
+      const fresh = await post(u);
+      expect(fresh.status).toBe(403);
+      const failure = { kind: 'status' as const, status: 403, body: fresh.text, headers: {} };
+      const storm = await Promise.all(Array.from({ length: 20 }, () => u.recoverFrom!(failure)));
+      for (let i = 0; i < 20; i++) storm.push(await u.recoverFrom!(failure));
+      expect(storm.every((v) => v.action === 'resend')).toBe(true);
+      expect(await u.recover(failure)).toBe(false);
+      expect(generateCalls()).toBe(before + 1);
+    } finally {
+      h.cluster.control.setAppServiceReachable(true);
+    }
+    expect(await u.recoverFrom!({ kind: 'status', status: 403, body: 'invalid session\n', headers: {} })).toMatchObject({ action: 'retry' });
+    expect((await post(u)).status).toBe(200);
+  });
+
+  it("follows the app's new public address: the app is looked up again when a fresh session is refused", async () => {
+    const u = upstream();
+    await u.ready();
+    expect((await post(u)).status).toBe(200);
+    h.cluster.control.setAppPublicAddr('everything', 'moved.mcp-bridge.test');
+    try {
+      const refused = await post(u);
+      expect(refused.status).toBe(403);
+      const lookupsBefore = h.cluster.recorder.rpcs.filter((r) => r.method === 'ListResources').length;
+      expect(await u.recover({ kind: 'status', status: 403, body: refused.text, headers: {} })).toBe(true);
+      expect(h.cluster.recorder.rpcs.filter((r) => r.method === 'ListResources').length).toBe(lookupsBefore + 1);
+      expect((await post(u)).status).toBe(200);
+      const routed = h.cluster.recorder.appRequests.at(-1)!;
+      expect(h.cluster.sessions.get(routed.sessionId!)?.publicAddr).toBe('moved.mcp-bridge.test');
+    } finally {
+      h.cluster.control.setAppPublicAddr('everything', 'everything.mcp-bridge.test');
+    }
+  });
+
   it('leaves failures that new credentials cannot fix to the caller', async () => {
     const u = upstream();
     await u.ready();
-    await expect(u.recover({ kind: 'status', status: 403, body: 'RBAC is enforced', headers: {} })).resolves.toBe(false);
+    // The MCP server's own 403 (marked by the App Service): not the app session's.
+    await expect(u.recover({ kind: 'status', status: 403, body: 'forbidden', headers: { 'x-teleport-mcp-error-origin': 'upstream' } })).resolves.toBe(false);
     await expect(u.recover({ kind: 'status', status: 502, body: 'bad gateway', headers: {} })).resolves.toBe(false);
   });
 });
