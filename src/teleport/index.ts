@@ -5,3 +5,4 @@ export { parseProxyAddress, type ProxyAddress } from './proxy-address';
 export { AuthClient, authClientForIdentity, type AuthClientOptions, type AuthCredentials } from './auth-client';
 export { findMcpApp, listMcpApps, transportOfUri, type McpApp, type McpTransport } from './apps';
 export { obtainAppCert, routesToApp, type AppCert } from './app-cert';
+export { describeSseLineLimit } from './sse-line-limits';

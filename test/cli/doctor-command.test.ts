@@ -35,6 +35,7 @@ describe('mcp-bridge doctor', () => {
     expect(ok).toBe(true);
     expect(code).toBe(0);
     expect(checks.proxy!.detail).toContain(`cluster "${bed.cluster.clusterName}", Teleport 18.3.0, TLS routing on, suite balanced-v1`);
+    expect(checks.proxy!.detail).toContain('SSE line limit of Teleport 18.3.0 not known (64 KiB, 1 MiB or 10 MiB');
     expect(checks['app-cert']!.detail).toMatch(/^issued by the Auth Service/);
     expect(checks.mcp!.detail).toMatch(/^server "mcp-bridge-demo" \S+ \(protocol [\d-]+\), \d+ tools, initialize took \d+ ms$/);
     expect(bed.demo.stats.sessionsOpened).toBe(before + 1); // the round trip really reached the MCP server

@@ -1,5 +1,5 @@
 import { BridgeError, type ErrorTag } from '../../errors/catalogue';
-import { pingProxy, type ProxyPing } from '../../teleport';
+import { describeSseLineLimit, pingProxy, type ProxyPing } from '../../teleport';
 import { pass, warn, type Check } from '../check';
 
 /** mcp+http apps exist from Teleport v18.3.0 on. */
@@ -34,7 +34,8 @@ export const proxyCheck: Check = {
     ctx.set('ping', ping);
     const summary =
       `${proxy.hostPort}: cluster "${ping.clusterName}", Teleport ${ping.serverVersion || 'version unknown'}, ` +
-      `TLS routing ${ping.tlsRoutingEnabled ? 'on' : 'off'}, suite ${ping.signatureAlgorithmSuite}${insecure ? ' (certificate NOT verified: --insecure)' : ''}`;
+      `TLS routing ${ping.tlsRoutingEnabled ? 'on' : 'off'}, suite ${ping.signatureAlgorithmSuite}${insecure ? ' (certificate NOT verified: --insecure)' : ''}; ` +
+      describeSseLineLimit(ping.serverVersion);
     const concerns = concernsOf(ping, ctx.has('credentials') ? ctx.get('credentials').identity.clusterName : undefined);
     if (!concerns.length) return pass(summary);
     return warn(new BridgeError(concerns[0]!.tag, `${summary}; but ${concerns.map((c) => c.text).join('; ')}.`));
