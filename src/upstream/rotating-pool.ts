@@ -14,6 +14,9 @@ const buildConnector: typeof BuildConnector = require('undici/lib/core/connect')
 const DispatcherClass: { prototype: Partial<Dispatcher> } = require('undici/lib/dispatcher/dispatcher');
 DispatcherClass.prototype.request ??= require('undici/lib/api/api-request');
 
+/** Idle keep-alive sockets are closed after this long (the server's Keep-Alive hint, minus a margin, when it sends one). */
+export const IDLE_RETIRE_MS = 20_000;
+
 /** TLS material for one generation of connections. */
 export interface TlsMaterial {
   /** Client certificate and key (PEM) for mutual TLS; absent for plain server-auth TLS. */
@@ -91,8 +94,9 @@ export class RotatingPool {
   private build(material: TlsMaterial): PoolGeneration {
     const tls = material.connect ? undefined : tlsConnectorOnFirstDial(material);
     const connect = material.connect ?? proxiedConnector(tls!.connect, material.proxyUse);
-    // No body/headers timeouts: long tool calls and idle SSE streams must not be cut by the bridge.
-    return { pool: new Pool(this.origin, { connect, bodyTimeout: 0, headersTimeout: 0, keepAliveTimeout: 30_000 }), release: () => tls?.release() };
+    // No body/headers timeouts: long tool calls and idle SSE streams must not be cut by the bridge. Idle sockets are
+    // retired before a server that sends no Keep-Alive hint closes them: Teleport's proxy (Go) does so after 30 s.
+    return { pool: new Pool(this.origin, { connect, bodyTimeout: 0, headersTimeout: 0, keepAliveTimeout: IDLE_RETIRE_MS }), release: () => tls?.release() };
   }
 
   dispatcher(): Dispatcher {
