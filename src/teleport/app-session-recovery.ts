@@ -100,7 +100,7 @@ export class AppSessionRecovery {
     if (this.unhealthyAt !== undefined && this.now() - this.unhealthyAt < UNHEALTHY_REISSUE_INTERVAL_MS) {
       return this.unreachable('a fresh app session was refused moments ago');
     }
-    hooks.logger.info('the proxy does not accept the app session; issuing a new app certificate', { app: hooks.appName, answer: before });
+    hooks.logger.info('the proxy refused the app certificate (its app session is not served); issuing a new one', { app: hooks.appName, answer: before });
     if (!(await hooks.reissue())) return { action: 'not-mine' };
     const after = await hooks.probe();
     if (after === 'accepted') {
