@@ -122,6 +122,10 @@ export const CATALOGUE = {
     'The connection was lost after the request was sent and before its answer arrived; the call may or may not have run.',
     'Check whether the action took effect before retrying a non-idempotent call.',
   ),
+  RESPONSE_TOO_LARGE: entry(
+    "The answer ended before its response, most likely because the result was larger than the path passes (Teleport's App Service drops an SSE result line over 64 KiB, 1 MiB or 10 MiB depending on its version, and refuses JSON answers over 10 MiB); the call may have run.",
+    'Ask for smaller results (narrower queries, pagination), or serve the MCP server with JSON responses instead of SSE (Teleport passes those up to 10 MiB); check whether a non-idempotent call took effect before retrying.',
+  ),
   SESSION_LOST: entry(
     'The MCP session ended on the server and could not be re-established.',
     'Restart the MCP client; if it repeats, check the server logs.',

@@ -5,6 +5,7 @@ import type { Logger } from '../log/logger';
 import type { Upstream } from '../upstream/types';
 import { classify, errorResponse } from './jsonrpc';
 import { DEFAULT_MAX_MESSAGE_SIZE } from './limits';
+import { repairReply } from './answer-repairs';
 import type { Link, LinkSettings, Reply } from './link';
 import { openLink } from './open-link';
 import { ServerMessages } from './server-messages';
@@ -125,7 +126,9 @@ class Relay {
       case 'invalid':
         return { message: errorResponse(c.id, toJsonRpcError(new BridgeError('INVALID_REQUEST', `Not a JSON-RPC 2.0 message: ${c.reason}.`))) };
       case 'request': {
-        const work = this.link.request({ id: c.id, method: c.method, message: c.message, text: text ?? JSON.stringify(c.message) });
+        const work = this.link
+          .request({ id: c.id, method: c.method, message: c.message, text: text ?? JSON.stringify(c.message) })
+          .then((reply) => repairReply(c.method, reply));
         let giveUp!: () => void;
         const shutdownAnswer = new Promise<Reply>((resolve) => {
           giveUp = () =>

@@ -7,6 +7,7 @@ import { RotatingPool, type TlsMaterial } from '../upstream/rotating-pool';
 import type { RecoveryVerdict, Upstream, UpstreamFailure, UpstreamTransport } from '../upstream/types';
 import { obtainAppCert, type AppCert } from './app-cert';
 import { AppSessionRecovery, type ProbeOutcome } from './app-session-recovery';
+import { describeAnswerLimits } from './sse-line-limits';
 import { findMcpApp, type McpApp } from './apps';
 import { authClientForIdentity, type AuthClient } from './auth-client';
 import { ConnectionUpgrade, upgradedAppConnector } from './connection-upgrade';
@@ -134,8 +135,9 @@ class TeleportUpstream implements Upstream {
     });
   }
 
-  async recover(failure: UpstreamFailure): Promise<boolean> {
-    return (await this.recoverFrom(failure)).action === 'retry';
+  /** Teleport's App Service loses SSE lines over its limit and JSON answers over 10 MiB (teleport-wire.md §6). */
+  get answerLimits(): string {
+    return describeAnswerLimits(this.target?.ping.serverVersion ?? '');
   }
 
   /**

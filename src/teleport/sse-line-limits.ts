@@ -50,3 +50,10 @@ export function describeSseLineLimit(version: string, known: readonly SseLineLim
   const possible = POSSIBLE_SSE_LINE_LIMITS.map(formatBytes).join(', ').replace(/, ([^,]*)$/, ' or $1');
   return `SSE line limit of ${version ? `Teleport ${version}` : 'this version'} not known (${possible} by App Service build: results over ${formatBytes(POSSIBLE_SSE_LINE_LIMITS[0])} may be lost unless the server answers with JSON)`;
 }
+
+/** For the relay's errors: what Teleport's App Service passes, for `version` when known. */
+export function describeAnswerLimits(version: string, known: readonly SseLineLimit[] = KNOWN_SSE_LINE_LIMITS): string {
+  const limit = sseLineLimitFor(version, known);
+  const sse = limit !== undefined ? formatBytes(limit) : `${POSSIBLE_SSE_LINE_LIMITS.map(formatBytes).join(', ').replace(/, ([^,]*)$/, ' or $1')} by Teleport version`;
+  return `Teleport's App Service relays an SSE result line only up to ${sse}, a JSON answer up to 10 MiB`;
+}

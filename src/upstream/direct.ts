@@ -104,11 +104,11 @@ class DirectUpstream implements Upstream {
   }
 
   async recoverFrom(failure: UpstreamFailure): Promise<RecoveryVerdict> {
-    return (await this.recover(failure)) ? { action: 'retry', reason: 'new client certificate from tbot' } : { action: 'not-mine' };
+    return (await this.renewalArrives(failure)) ? { action: 'retry', reason: 'new client certificate from tbot' } : { action: 'not-mine' };
   }
 
   /** A refused handshake may be a certificate tbot is replacing right now: wait briefly for the new one. */
-  recover(failure: UpstreamFailure): Promise<boolean> {
+  private renewalArrives(failure: UpstreamFailure): Promise<boolean> {
     const { identity } = this.options;
     if (failure.kind !== 'tls' || !identity || !this.pool) return Promise.resolve(false);
     this.renewalWait ??= new Promise<boolean>((resolve) => {

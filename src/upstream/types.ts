@@ -67,21 +67,21 @@ export interface Upstream {
   /**
    * A new connection for one MCP session (transport 'stream'), with the newest credentials; a renewal never cuts a
    * live one. Its bytes are the session's newline-delimited JSON-RPC, both ways; it ends when the session does
-   * (server exit, idle timeout, proxy restart). Rejects with a BridgeError (its cause keeps the TLS error for recover()).
+   * (server exit, idle timeout, proxy restart). Rejects with a BridgeError (its cause keeps the TLS error for recoverFrom()).
    */
   openStream(): Promise<Duplex>;
   /**
-   * Called when a request was refused before reaching the server (e.g. proxy 403 "invalid session", TLS handshake
-   * rejected for an expired certificate, a stream closed without a byte). Resolves true when new credentials are in place and the request should
-   * be retried once; false when this failure is not the upstream's to fix. Concurrent callers share one refresh.
+   * Called when a request failed in a way the path in front of the server may explain (a 403, a bare 500, a TLS
+   * handshake refused for an expired certificate): what the relay should do, per RecoveryVerdict above. Concurrent
+   * callers share one recovery.
    */
-  recover(failure: UpstreamFailure): Promise<boolean>;
+  recoverFrom(failure: UpstreamFailure): Promise<RecoveryVerdict>;
   /**
-   * The richer answer to the same failures (RecoveryVerdict above), which recover() reduces to `action === 'retry'`
-   * until the relay acts on the other verdicts; then it replaces recover() and becomes required (optional meanwhile,
-   * so the relay's test doubles need not change). Concurrent callers share one recovery.
+   * What on this path loses large answers, as a phrase for error messages (Teleport's App Service: its SSE line
+   * limit and JSON cap); undefined when nothing is known. An answer that ends before its response is then most
+   * likely a result over that limit.
    */
-  recoverFrom?(failure: UpstreamFailure): Promise<RecoveryVerdict>;
+  readonly answerLimits?: string;
   /** Drains and closes every connection. */
   close(): Promise<void>;
 }

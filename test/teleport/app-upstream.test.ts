@@ -101,7 +101,7 @@ describe('Teleport upstream', () => {
     expect(refused).toEqual({ status: 403, text: expect.stringContaining('invalid session') });
     const before = generateCalls();
     const failure = { kind: 'status' as const, status: 403, body: refused.text, headers: {} };
-    await expect(Promise.all([u.recover(failure), u.recover(failure)])).resolves.toEqual([true, true]);
+    await expect(Promise.all([u.recoverFrom(failure), u.recoverFrom(failure)])).resolves.toEqual([expect.objectContaining({ action: 'retry' }), expect.objectContaining({ action: 'retry' })]);
     expect(generateCalls()).toBe(before + 1);
     expect((await post(u)).status).toBe(200);
   });
@@ -115,21 +115,21 @@ describe('Teleport upstream', () => {
       const cached = await post(u);
       expect(cached).toEqual({ status: 500, text: 'Internal Server Error\n' });
       const before = generateCalls();
-      const verdict = await u.recoverFrom!({ kind: 'status', status: 500, body: cached.text, headers: {} });
+      const verdict = await u.recoverFrom({ kind: 'status', status: 500, body: cached.text, headers: {} });
       expect(verdict).toMatchObject({ action: 'resend', error: { tag: 'APP_SERVICE_UNREACHABLE' } });
       expect(generateCalls()).toBe(before + 1); // the one reissue of the episode: its fresh session was refused
       const fresh = await post(u);
       expect(fresh.status).toBe(403);
       const failure = { kind: 'status' as const, status: 403, body: fresh.text, headers: {} };
-      const storm = await Promise.all(Array.from({ length: 20 }, () => u.recoverFrom!(failure)));
-      for (let i = 0; i < 20; i++) storm.push(await u.recoverFrom!(failure));
+      const storm = await Promise.all(Array.from({ length: 20 }, () => u.recoverFrom(failure)));
+      for (let i = 0; i < 20; i++) storm.push(await u.recoverFrom(failure));
       expect(storm.every((v) => v.action === 'resend')).toBe(true);
-      expect(await u.recover(failure)).toBe(false);
+      
       expect(generateCalls()).toBe(before + 1);
     } finally {
       h.cluster.control.setAppServiceReachable(true);
     }
-    expect(await u.recoverFrom!({ kind: 'status', status: 403, body: 'invalid session\n', headers: {} })).toMatchObject({ action: 'retry' });
+    expect(await u.recoverFrom({ kind: 'status', status: 403, body: 'invalid session\n', headers: {} })).toMatchObject({ action: 'retry' });
     expect((await post(u)).status).toBe(200);
   });
 
@@ -142,7 +142,7 @@ describe('Teleport upstream', () => {
       const refused = await post(u);
       expect(refused.status).toBe(403);
       const lookupsBefore = h.cluster.recorder.rpcs.filter((r) => r.method === 'ListResources').length;
-      expect(await u.recover({ kind: 'status', status: 403, body: refused.text, headers: {} })).toBe(true);
+      expect(await u.recoverFrom({ kind: 'status', status: 403, body: refused.text, headers: {} })).toMatchObject({ action: 'retry' });
       expect(h.cluster.recorder.rpcs.filter((r) => r.method === 'ListResources').length).toBe(lookupsBefore + 1);
       expect((await post(u)).status).toBe(200);
       const routed = h.cluster.recorder.appRequests.at(-1)!;
@@ -156,7 +156,7 @@ describe('Teleport upstream', () => {
     const u = upstream();
     await u.ready();
     // The MCP server's own 403 (marked by the App Service): not the app session's.
-    await expect(u.recover({ kind: 'status', status: 403, body: 'forbidden', headers: { 'x-teleport-mcp-error-origin': 'upstream' } })).resolves.toBe(false);
-    await expect(u.recover({ kind: 'status', status: 502, body: 'bad gateway', headers: {} })).resolves.toBe(false);
+    await expect(u.recoverFrom({ kind: 'status', status: 403, body: 'forbidden', headers: { 'x-teleport-mcp-error-origin': 'upstream' } })).resolves.toEqual({ action: 'not-mine' });
+    await expect(u.recoverFrom({ kind: 'status', status: 502, body: 'bad gateway', headers: {} })).resolves.toEqual({ action: 'not-mine' });
   });
 });

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { generateKeyPair, issueIdentityCert } from '../../fixtures/pki';
 import { createLogger } from '../../src/log/logger';
 import { createTeleportUpstream } from '../../src/teleport/app-upstream';
-import type { Upstream } from '../../src/upstream/types';
+import type { RecoveryVerdict, Upstream } from '../../src/upstream/types';
 import { until } from '../support/until';
 import { mcpApp, startHarness, type Harness } from './harness';
 import { startJsonRpcEndpoint, type JsonRpcEndpoint } from './json-rpc-endpoint';
@@ -56,17 +56,17 @@ const installs = () => lines.filter((l) => l.includes('app certificate in use'))
 test('a new generation racing a session expiry: a refusal reissues again instead of trusting the just-issued certificate', async () => {
   const bot = await h.bot({ name: 'racer', roles: ['mcp-all'], allowReissue: true });
   const u = await upstreamFor(bot);
-  let recovered: Promise<boolean> | undefined;
+  let recovered: Promise<RecoveryVerdict> | undefined;
   // Right after the new generation's certificate is issued (its app session exists) and before it is installed,
   // every session ends and a request is refused: the refusal must not be healed by that certificate.
   onLine = (line) => {
     if (recovered || !line.includes('app certificate issued') || !line.includes('"generation":2')) return;
     h.cluster.control.expireAppSessions();
-    recovered = u.recover({ kind: 'status', status: 403, body: 'invalid session', headers: {} });
+    recovered = u.recoverFrom({ kind: 'status', status: 403, body: 'invalid session', headers: {} });
   };
   await bot.tbot.renewNow();
   await until(() => recovered !== undefined);
-  await expect(recovered).resolves.toBe(true);
+  await expect(recovered).resolves.toMatchObject({ action: 'retry' });
   expect(await post(u)).toBe(200);
 });
 

@@ -97,7 +97,7 @@ describe('stream upstream (ALPN routing)', () => {
     expect(await first.call('still-alive')).toMatchObject({ result: { method: 'still-alive' } });
   });
 
-  test('an expired app session closes the stream without a byte; recover(stream-closed) issues a new certificate', async () => {
+  test('an expired app session closes the stream without a byte; recoverFrom(stream-closed) issues a new certificate', async () => {
     const u = upstream();
     await lines(await stream(u)).call('warm-up');
     h.cluster.control.expireAppSessions();
@@ -107,7 +107,7 @@ describe('stream upstream (ALPN routing)', () => {
     refused.write('{"jsonrpc":"2.0","id":1,"method":"ping"}\n');
     await once(refused, 'close');
     expect(bytes).toBe(0);
-    expect(await u.recover({ kind: 'stream-closed' })).toBe(true);
+    expect(await u.recoverFrom({ kind: 'stream-closed' })).toMatchObject({ action: 'retry' });
     expect(await lines(await stream(u)).call('after-recovery')).toMatchObject({ result: { method: 'after-recovery' } });
   });
 });

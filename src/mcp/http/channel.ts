@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { BridgeError } from '../../errors/catalogue';
 import { sanitize } from '../../log/logger';
-import type { Upstream, UpstreamFailure } from '../../upstream/types';
+import type { Upstream } from '../../upstream/types';
 import { classifyTransportError, type TransportFailure } from './transport-errors';
 
 export type ResponseHeaders = Record<string, string | string[] | undefined>;
@@ -37,11 +37,6 @@ export function bodyExcerpt(body: string): string {
 export function statusError(status: number, body: string, url: URL): BridgeError {
   const excerpt = bodyExcerpt(body);
   return new BridgeError('UPSTREAM_STATUS', `${url.host} answered HTTP ${status}${excerpt ? `: ${excerpt}` : ''}.`, { data: { status } });
-}
-
-/** What recover() needs to know about a refusal, if fresh credentials could fix it. */
-export function refusalOf(response: { status: number; headers: ResponseHeaders }, body: string): UpstreamFailure | undefined {
-  return response.status === 403 ? { kind: 'status', status: 403, body, headers: response.headers } : undefined;
 }
 
 /** Protocol headers a link sends on every request (e.g. the session id and negotiated version of a 2025 session). */

@@ -4,8 +4,8 @@ import type { Logger } from '../../log/logger';
 import type { Upstream } from '../../upstream/types';
 import { classify, errorResponse, isResponseTo, type JsonRpcId, type JsonRpcMessage } from '../jsonrpc';
 import type { ServerMessages } from '../server-messages';
-import { HttpChannel, headerValue, isEventStream, refusalOf, statusError, type OpenResponse } from './channel';
-import { gatewayVerdict } from './gateway-errors';
+import { HttpChannel, headerValue, isEventStream, statusError, type OpenResponse } from './channel';
+import { gatewayVerdict, refusalOf } from './gateway-errors';
 import { RetryWindow, UNREACHED_RETRY_WINDOW_MS } from './retry-window';
 import { readSse } from './sse';
 
@@ -62,9 +62,9 @@ type Attempt =
 
 /**
  * Sends one client message upstream and brings back its answer, applying the recovery rules: a refusal fresh
- * credentials can fix is retried once after upstream.recover(); a message that never reached the MCP server (the
- * connection was refused, or the gateway could not dial the server) is resent with back-off for a bounded window;
- * what the protocol can repair (a lost session) is repaired and the request retried; a response
+ * credentials can fix is retried once after upstream.recoverFrom(); a message that never reached the MCP server (the
+ * connection was refused, the gateway could not dial the server, or recoverFrom() says so) is resent with back-off
+ * for a bounded window; what the protocol can repair (a lost session) is repaired and the request retried; a response
  * stream that carried event ids is resumed with Last-Event-ID. Anything else becomes one JSON-RPC error.
  */
 export class Forwarder {
@@ -130,7 +130,7 @@ export class Forwarder {
       const { failure } = exchange;
       if (failure.tls && !spent.recovered) {
         spent.recovered = true;
-        if (await this.upstream.recover({ kind: 'tls', error: failure.error })) return { done: false, retry: true };
+        if ((await this.upstream.recoverFrom({ kind: 'tls', error: failure.error })).action === 'retry') return { done: false, retry: true };
       }
       if (!failure.sent && !failure.tls) return this.resendUnreached(failure.error, spent);
       if (failure.sent && failure.tls) return { done: false, fail: await this.refusedOrGone(failure.error) };
@@ -152,14 +152,21 @@ export class Forwarder {
       spent.renewed = true;
       return { done: false, retry: true };
     }
-    const refusal = refusalOf(res, text);
-    if (refusal && !spent.recovered) {
-      spent.recovered = true;
-      if (await this.upstream.recover(refusal)) return { done: false, retry: true };
+    const refusal = !spent.recovered ? refusalOf(res, text) : undefined;
+    if (refusal) {
+      const verdict = await this.upstream.recoverFrom(refusal);
+      // One retry per message (its later refusals are not asked about); `resend` (the request never reached the
+      // server: e.g. an unreachable App Service) goes on with back-off inside the message's window, asking again.
+      if (verdict.action === 'retry') {
+        spent.recovered = true;
+        return { done: false, retry: true };
+      }
+      if (verdict.action === 'resend') return this.resendUnreached(verdict.error, spent);
+      if (verdict.action === 'fail') return { done: false, fail: verdict.error };
     }
     const passthrough = id === undefined ? undefined : jsonRpcErrorFor(text, id);
     if (passthrough) return { done: true, answer: passthrough };
-    const gateway = gatewayVerdict(res.status, res.headers, text, this.channel.url);
+    const gateway = gatewayVerdict(res.status, res.headers, text, this.channel.url, this.upstream.answerLimits);
     if (gateway?.kind === 'unreached') return this.resendUnreached(gateway.error, spent);
     return { done: false, fail: gateway?.error ?? statusError(res.status, text, this.channel.url) };
   }
@@ -231,16 +238,26 @@ export class Forwarder {
     return this.readStream(resumed.body, id);
   }
 
+  /**
+   * An answer stream that ended (cleanly or cut) without the response: the call may have run. A server request is
+   * blamed only when one was seen. A gateway that stops relaying what it cannot pass ends the stream cleanly, so on a
+   * path with known answer limits (Teleport's) a result over them is the likely cause, unless the client invited
+   * server requests the path cannot carry, which end the stream the same way.
+   */
   private streamEndError(end: StreamEnd): BridgeError {
     const host = this.channel.url.host;
-    // Teleport ends a response stream (cleanly, or by cutting it) when the server sends a request inside it: on such
-    // a path that is what a clean end means, and what a cut means once the client kept sampling/elicitation/roots.
-    const invited = !end.error || this.protocol.invitesServerRequests;
-    if (end.sawServerRequest || (invited && !this.upstream.carriesServerRequests)) {
+    if (end.sawServerRequest) {
       return new BridgeError('SERVER_REQUEST_UNSUPPORTED', `The answer stream from ${host} ended before the response, after the server sent a request to the client.`);
     }
+    const ended = `The answer stream from ${host} ended before the response (the call may have run)`;
     const why = end.error ? `: ${end.error instanceof Error ? end.error.message : String(end.error)}` : '';
-    return new BridgeError('MAY_HAVE_RUN', `The answer stream from ${host} ended before the response${why}.`);
+    const limits = this.upstream.answerLimits;
+    if (this.protocol.invitesServerRequests && !this.upstream.carriesServerRequests) {
+      const larger = limits ? `, or a result over the path's limits (${limits})` : '';
+      return new BridgeError('MAY_HAVE_RUN', `${ended}${why}; likely the server sent a request to the client (sampling, elicitation, roots), which this path cannot carry${larger}.`);
+    }
+    if (limits && !end.error) return new BridgeError('RESPONSE_TOO_LARGE', `${ended}: most likely the result was larger than the path passes (${limits}).`);
+    return new BridgeError('MAY_HAVE_RUN', `${ended}${why}.`);
   }
 
   /** Reads an SSE answer, delivering everything but the response to stdout as it arrives. */

@@ -3,7 +3,8 @@ import { asBridgeError } from '../../errors/catalogue';
 import type { Logger } from '../../log/logger';
 import type { Upstream } from '../../upstream/types';
 import { Backoff } from '../backoff';
-import { bodyExcerpt, isEventStream, refusalOf, type HttpChannel } from '../http/channel';
+import { bodyExcerpt, isEventStream, type HttpChannel } from '../http/channel';
+import { refusalOf } from '../http/gateway-errors';
 import type { Replay } from '../http/forwarder';
 import { readSse } from '../http/sse';
 import type { JsonRpcMessage } from '../jsonrpc';
@@ -17,7 +18,7 @@ const MAX_DELAY_MS = 10_000;
  * The GET stream that carries server-initiated messages (logging, resource updates, roots/list requests). Kept open
  * for the whole session: reopened with capped exponential backoff (or the server's `retry:`, which holds until another
  * stream sets a new one), resumed with Last-Event-ID when events carried ids, reopened at once when the session is
- * renewed or a refusal was fixed by upstream.recover(). 405 means the server offers none.
+ * renewed or a refusal was fixed by upstream.recoverFrom() (a `retry`). 405 means the server offers none.
  */
 export class ServerStream {
   private running = false;
@@ -59,7 +60,7 @@ export class ServerStream {
   private async run(): Promise<void> {
     const backoff = new Backoff(FIRST_DELAY_MS, MAX_DELAY_MS);
     let retryMs: number | undefined;
-    /** One recover() per run of refusals: fresh credentials that are refused too are not the upstream's to fix. */
+    /** One recovery per run of refusals: fresh credentials that are refused too are not the upstream's to fix. */
     let recovered = false;
     while (!this.stopped) {
       if (this.generation !== this.session.generation) {
@@ -97,7 +98,7 @@ export class ServerStream {
             const refusal = refusalOf(res, text);
             if (refusal && !recovered) {
               recovered = true;
-              if (await this.upstream.recover(refusal)) continue;
+              if ((await this.upstream.recoverFrom(refusal)).action === 'retry') continue;
             }
             this.logger.warn('server stream refused', { status: res.status, body: bodyExcerpt(text) });
           }

@@ -168,7 +168,7 @@ export class StreamLink implements Link {
       const failure: UpstreamFailure = tlsError && refusesCertificate(tlsError) ? { kind: 'tls', error: tlsError } : { kind: 'stream-closed' };
       if (!spent.recovered) {
         spent.recovered = true;
-        if (await this.context.upstream.recover(failure)) return { retry: true };
+        if ((await this.context.upstream.recoverFrom(failure)).action === 'retry') return { retry: true };
       }
       const error = refused
         ? new BridgeError('STREAM_REFUSED', `The MCP connection was refused: ${refused.message}.`, { cause: refused.end.error })

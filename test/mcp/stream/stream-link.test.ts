@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { BridgeError } from '../../../src/errors/catalogue';
-import type { Upstream, UpstreamFailure, UpstreamTransport } from '../../../src/upstream/types';
+import type { RecoveryVerdict, Upstream, UpstreamFailure, UpstreamTransport } from '../../../src/upstream/types';
 import { until } from '../../support/until';
 import { capturingLogger, InProcessRelay } from '../support/in-process-relay';
 
@@ -73,7 +73,7 @@ class LineServer {
   }
 }
 
-/** An upstream whose streams are loopback sockets to the line server; counts recover() calls. */
+/** An upstream whose streams are loopback sockets to the line server; counts recoverFrom() calls. */
 class LoopbackUpstream implements Upstream {
   readonly url = new URL('http://127.0.0.1/');
   readonly headers = {};
@@ -96,9 +96,9 @@ class LoopbackUpstream implements Upstream {
     await once(socket, 'connect');
     return socket;
   }
-  async recover(failure: UpstreamFailure): Promise<boolean> {
+  async recoverFrom(failure: UpstreamFailure): Promise<RecoveryVerdict> {
     this.recovered.push(failure);
-    return true;
+    return { action: 'retry', reason: 'test' };
   }
   async close(): Promise<void> {}
 }

@@ -4,7 +4,7 @@ import { Pool, type Dispatcher } from 'undici';
 import { createLogger, type Logger } from '../../../src/log/logger';
 import { runRelay, type RelayOptions } from '../../../src/mcp/relay';
 import { createDirectUpstream } from '../../../src/upstream/direct';
-import type { Upstream, UpstreamFailure, UpstreamTransport } from '../../../src/upstream/types';
+import type { RecoveryVerdict, Upstream, UpstreamFailure, UpstreamTransport } from '../../../src/upstream/types';
 
 /** A loopback port nobody listens on: connecting to it is refused by the kernel. */
 export async function closedPort(): Promise<number> {
@@ -16,13 +16,14 @@ export async function closedPort(): Promise<number> {
 }
 
 /**
- * The real `--url` upstream with two test hooks: it counts recover() calls (answering `recoverResult`), and can send
+ * The real `--url` upstream with two test hooks: it counts recoverFrom() calls (answering `recoverResult`: true for a
+ * retry, false for not-mine, or a verdict), and can send
  * the next request through a pool whose connection is refused (a request that never left the bridge).
  */
 export class CountingUpstream implements Upstream {
   readonly direct: Upstream;
   recoverCalls: UpstreamFailure[] = [];
-  recoverResult = true;
+  recoverResult: boolean | RecoveryVerdict = true;
   private refusing?: Pool;
   private readonly spent: Pool[] = [];
 
@@ -62,9 +63,11 @@ export class CountingUpstream implements Upstream {
     return refusing;
   }
 
-  async recover(failure: UpstreamFailure): Promise<boolean> {
+  async recoverFrom(failure: UpstreamFailure): Promise<RecoveryVerdict> {
     this.recoverCalls.push(failure);
-    return this.recoverResult;
+    const result = this.recoverResult;
+    if (typeof result !== 'boolean') return result;
+    return result ? { action: 'retry', reason: 'test' } : { action: 'not-mine' };
   }
 
   async close(): Promise<void> {
