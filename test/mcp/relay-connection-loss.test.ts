@@ -81,6 +81,15 @@ const cutOffs: Array<[string, (res: ServerResponse) => void | Promise<void>]> = 
     },
   ],
   [
+    // What Teleport's App Service does after a size limit, a crash or bad JSON: the response ends normally.
+    'a response stream without event ids ends cleanly before the response',
+    async (res) => {
+      const sse = new SseResponse(res);
+      await sse.send({ data: progress(1) });
+      sse.end();
+    },
+  ],
+  [
     'a response stream without event ids is cut off',
     async (res) => {
       const sse = new SseResponse(res);

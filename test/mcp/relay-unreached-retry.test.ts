@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { BridgeError } from '../../src/errors/catalogue';
 import { CountingUpstream, InProcessRelay, call, capturingLogger, closedPort } from './support/in-process-relay';
 import { ScriptedServer, json, result } from './support/scripted-server';
 
@@ -71,11 +72,34 @@ describe('against a scripted server behind a gateway', () => {
     ['EOF', 502, 'EOF', 'upstream-unreachable'],
     ['a response header timeout', 504, 'net/http: timeout awaiting response headers', 'upstream-unreachable'],
     ['a 502 without an origin header, whatever its body', 502, 'dial tcp 127.0.0.1:8080: connect: connection refused', undefined],
+    // Early 18.x builds answer every upstream failure with the bare status text: who failed is unknown.
+    ["an early build's bare 502", 502, 'Bad Gateway\n', undefined],
+    ["an early build's bare 504", 504, 'Gateway Timeout\n', undefined],
+    ["an early build's bare 500 that the upstream does not explain", 500, 'Internal Server Error\n', undefined],
   ])('%s is answered MAY_HAVE_RUN and not resent', async (_what, status, body, origin) => {
+    upstream.recoverResult = false; // a bare 500 is offered to recoverFrom() first: here it is not the upstream's
     gateToolCalls(1, (res) => gatewayError(res, status, body, origin));
     relay.send(call(3, 'side-effect'));
     const reply = await relay.answerTo(3);
     expect(reply.error.data).toEqual({ tag: 'MCP_BRIDGE_MAY_HAVE_RUN', status });
+    expect(server.posted('tools/call')).toHaveLength(1);
+  });
+
+  test('a refusal the upstream says never reached the server (`resend`) is resent with back-off, then runs once', async () => {
+    upstream.recoverResult = { action: 'resend', reason: 'test', error: new BridgeError('APP_SERVICE_UNREACHABLE', 'down') };
+    gateToolCalls(3, (res) => gatewayError(res, 403, 'invalid session\n'));
+    relay.send(call(5, 'work'));
+    expect((await relay.answerTo(5)).result).toEqual(text('ran'));
+    expect(gated).toBe(3);
+    expect(upstream.recoverCalls).toHaveLength(3);
+    expect(ranOnServer()).toBe(1);
+  });
+
+  test('a refusal the upstream cannot fix (`fail`) is answered with its error at once, not resent', async () => {
+    upstream.recoverResult = { action: 'fail', reason: 'test', error: new BridgeError('APP_NOT_FOUND', 'No app named "x".') };
+    gateToolCalls(1, (res) => gatewayError(res, 403, 'invalid session\n'));
+    relay.send(call(6, 'work'));
+    expect((await relay.answerTo(6)).error.data.tag).toBe('MCP_BRIDGE_APP_NOT_FOUND');
     expect(server.posted('tools/call')).toHaveLength(1);
   });
 
