@@ -75,7 +75,7 @@ class TeleportUpstream implements Upstream {
   /** Behind an L7 load balancer every dial goes through the proxy's connection upgrade. */
   private readonly upgrade: ConnectionUpgrade;
   private appUpgrade?: ConnectionUpgradeOptions;
-  /** The one renewal in progress; concurrent recover() calls and events share it. `forced` reissues whatever the generation. */
+  /** The one renewal in progress; concurrent recoveries and events share it. `forced` reissues whatever the generation. */
   private renewing?: { done: Promise<boolean>; forced: boolean };
   private renewTimer?: NodeJS.Timeout;
   private cappedWarnedFor?: number;
