@@ -6,7 +6,7 @@ import type { ProxyTarget } from './proxy-env';
 const MAX_RESPONSE_HEAD = 16 * 1024;
 
 /** host:port for the request line, IPv6 in brackets. */
-export function authority(target: ProxyTarget): string {
+function authority(target: ProxyTarget): string {
   return `${isIP(target.host) === 6 ? `[${target.host}]` : target.host}:${target.port}`;
 }
 

@@ -18,7 +18,7 @@ export interface SseLineLimit {
  */
 export const KNOWN_SSE_LINE_LIMITS: readonly SseLineLimit[] = [];
 
-export const POSSIBLE_SSE_LINE_LIMITS = [64 * 1024, 1024 * 1024, 10 * 1024 * 1024] as const;
+const POSSIBLE_SSE_LINE_LIMITS = [64 * 1024, 1024 * 1024, 10 * 1024 * 1024] as const;
 
 function versionParts(version: string): number[] | undefined {
   const match = /^v?(\d+)\.(\d+)\.(\d+)/.exec(version);
@@ -39,7 +39,7 @@ export function sseLineLimitFor(version: string, known: readonly SseLineLimit[] 
 }
 
 /** 65536 → "64 KiB", 1048576 → "1 MiB". */
-export function formatBytes(bytes: number): string {
+function formatBytes(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${bytes / (1024 * 1024)} MiB` : `${bytes / 1024} KiB`;
 }
 

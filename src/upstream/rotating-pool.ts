@@ -15,7 +15,7 @@ const DispatcherClass: { prototype: Partial<Dispatcher> } = require('undici/lib/
 DispatcherClass.prototype.request ??= require('undici/lib/api/api-request');
 
 /** Idle keep-alive sockets are closed after this long (the server's Keep-Alive hint, minus a margin, when it sends one). */
-export const IDLE_RETIRE_MS = 20_000;
+const IDLE_RETIRE_MS = 20_000;
 
 /** TLS material for one generation of connections. */
 export interface TlsMaterial {
