@@ -150,6 +150,35 @@ export const CATALOGUE = {
     'The server sent a request to the client (sampling, elicitation or roots) that the path to it cannot carry; Teleport ended the stream.',
     "Leave mcp-bridge's default (it hides these capabilities through Teleport), or avoid tools that need them.",
   ),
+  REQUEST_CANCELLED: entry(
+    'The client cancelled the request (notifications/cancelled); mcp-bridge closed its response stream, which cancels it on a 2026-07-28 server.',
+    'Nothing to do: the client asked for it. Raise the client\'s request timeout if it cancelled a call that needed more time.',
+  ),
+  LEGACY_SERVER: entry(
+    'The MCP server speaks only the 2025 protocol (initialize and sessions); a 2026-07-28 request such as server/discover cannot be served by it.',
+    'Let the client fall back to initialize (an SDK v2 client in `auto` mode does), connect with a 2025-era client, or upgrade the server.',
+    JSONRPC.METHOD_NOT_FOUND,
+  ),
+  DISCOVER_INVALID: entry(
+    'The MCP server answered server/discover with something that is not a DiscoverResult (no supportedVersions list or capabilities object).',
+    'Fix the server (2026-07-28 servers must implement server/discover); check what it answers with --log-level debug.',
+  ),
+  ERA_CONTRADICTION: entry(
+    'The MCP server contradicted the protocol revision it announced (it listed 2026-07-28 in server/discover, then refused it, or answered like a 2025 server).',
+    'Retry: mcp-bridge forgot what it knew about this server and detects its protocol again. If it repeats, the server (or something in front of it) is misconfigured.',
+  ),
+  INPUT_REQUIRED_LOOP: entry(
+    'The MCP server kept asking for more input (multi round-trip input_required results) without ever completing the request.',
+    'Check the server: it should complete after the answers it asked for. The detail says how many rounds were made.',
+  ),
+  REQUEST_STATE_TOO_LARGE: entry(
+    'The MCP server asked for input with a requestState larger than mcp-bridge sends back.',
+    'Fix the server: requestState is meant to be a small opaque token (the limit is in the detail).',
+  ),
+  INPUT_REQUEST_FAILED: entry(
+    "The client could not answer a request the MCP server needed (elicitation, sampling or roots) to complete the call.",
+    "See the client's error in the detail; check the client declared and handles that capability.",
+  ),
   MESSAGE_TOO_LARGE: entry(
     'A message on stdin exceeded the size limit.',
     'Send smaller messages, or raise --max-message-size.',

@@ -1,5 +1,7 @@
+import type { BridgeError } from '../errors/catalogue';
 import type { Logger } from '../log/logger';
 import type { Upstream } from '../upstream/types';
+import type { VerdictStore } from './era/verdicts';
 import type { JsonRpcId, JsonRpcMessage } from './jsonrpc';
 import type { ServerMessages } from './server-messages';
 
@@ -27,11 +29,15 @@ export interface ClientResponse extends ClientMessage {
 export interface Reply {
   message: JsonRpcMessage;
   text?: string;
+  /** The failure an error reply stands for, when the link made it (the era logic reads what the server refused). */
+  failure?: BridgeError;
 }
 
 /**
  * One conversation with the MCP server on behalf of the stdio client, whatever carries it: a 2025-era Streamable
- * HTTP session (src/mcp/session/) or a byte stream per MCP session (src/mcp/stream/). The relay core (relay.ts) knows only this interface; which link serves a
+ * HTTP session (src/mcp/session/), a byte stream per MCP session (src/mcp/stream/), a stateless 2026-07-28 exchange
+ * (src/mcp/modern/), or a translation between the eras (src/mcp/translate/), chosen once the upstream's transport and
+ * both sides' eras are known (src/mcp/era/). The relay core (relay.ts) knows only this interface; which link serves a
  * client is decided in one place, open-link.ts. Messages from the server to the client go to the ServerMessages sink
  * the link was opened with.
  */
@@ -69,4 +75,6 @@ export interface LinkSettings {
   unreachedRetryMs?: number;
   /** Largest JSON-RPC message accepted, in bytes: a stdin line, or a line from a stream server. */
   maxMessageSize?: number;
+  /** Where the upstream's MCP era is remembered between processes (the user's cache); absent: for this process only. */
+  eraStore?: VerdictStore;
 }

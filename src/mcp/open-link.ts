@@ -1,7 +1,11 @@
 import { toJsonRpcError } from '../errors/catalogue';
 import { errorResponse } from './jsonrpc';
 import type { ClientNotification, ClientRequest, ClientResponse, Link, LinkContext, LinkSettings, Reply } from './link';
+import { EraLink, type LinkChoice } from './era/era-link';
+import { LegacyServerLink } from './era/legacy-server-link';
+import { ModernLink } from './modern/modern-link';
 import { SessionLink } from './session/session-link';
+import { LegacyClientLink } from './translate/legacy-client-link';
 import { StreamLink } from './stream/stream-link';
 
 /**
@@ -28,7 +32,7 @@ class LinkByTransport implements Link {
     this.choosing ??= this.context.upstream.ready().then(
       () => {
         const stream = this.context.upstream.transport() === 'stream';
-        this.chosen = stream ? new StreamLink(this.context, this.settings) : new SessionLink(this.context, this.settings);
+        this.chosen = stream ? new StreamLink(this.context, this.settings) : httpLink(this.context, this.settings);
         return this.chosen;
       },
       (err: unknown) => {
@@ -67,4 +71,22 @@ class LinkByTransport implements Link {
   async close(): Promise<void> {
     await this.chosen?.close();
   }
+}
+
+/**
+ * A Streamable HTTP upstream: the eras of both sides (found by EraLink, from the client's first request and the
+ * upstream's era) pick the link.
+ *
+ * | client \\ server | 2025 (legacy)                     | 2026-07-28 (modern)                          |
+ * |-----------------|-----------------------------------|----------------------------------------------|
+ * | 2025            | SessionLink: the 2025 session     | LegacyClientLink: translated both ways       |
+ * | 2026-07-28      | LegacyServerLink: answered -32601 | ModernLink: relayed as the spec has it       |
+ */
+function httpLink(context: LinkContext, settings: LinkSettings): Link {
+  return new EraLink(context, settings, (choice: LinkChoice) => {
+    if (choice.client === 'legacy') {
+      return choice.upstream === 'legacy' ? new SessionLink(context, settings) : new LegacyClientLink(context, settings, choice);
+    }
+    return choice.upstream === 'modern' ? new ModernLink(context, settings) : new LegacyServerLink(context);
+  });
 }

@@ -61,6 +61,7 @@ export function createTeleportUpstream(options: TeleportUpstreamOptions): Upstre
 
 class TeleportUpstream implements Upstream {
   readonly url: URL;
+  readonly cacheKey: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly carriesServerRequests = false;
 
@@ -86,6 +87,7 @@ class TeleportUpstream implements Upstream {
   constructor(private readonly options: TeleportUpstreamOptions) {
     this.proxy = parseProxyAddress(options.proxy);
     this.url = new URL(`https://${this.proxy.hostPort}/`);
+    this.cacheKey = `teleport:${this.proxy.hostPort}/${options.app}`;
     this.headers = options.headers;
     this.logger = options.logger.child('teleport');
     this.upgrade = new ConnectionUpgrade(this.proxy, { extraCAs: options.extraCAs, insecure: options.insecure }, this.logger);

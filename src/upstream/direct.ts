@@ -39,6 +39,7 @@ export function createDirectUpstream(options: DirectUpstreamOptions): Upstream {
 
 class DirectUpstream implements Upstream {
   readonly url: URL;
+  readonly cacheKey: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly carriesServerRequests = true;
   private pool?: RotatingPool;
@@ -48,6 +49,7 @@ class DirectUpstream implements Upstream {
 
   constructor(private readonly options: DirectUpstreamOptions) {
     this.url = options.url;
+    this.cacheKey = `url:${options.url.href}`;
     this.headers = options.headers;
     if (options.identity) options.identity.on('generation', this.onGeneration);
     else this.pool = this.poolFor();

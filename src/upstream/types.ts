@@ -50,6 +50,11 @@ export interface Upstream {
   transport(): UpstreamTransport;
   /** Endpoint for POST, GET and DELETE. */
   readonly url: URL;
+  /**
+   * Names the MCP server behind this upstream the same way in every process (the URL; through Teleport, proxy and
+   * app: every app shares the proxy's URL), for what is remembered about it between processes (its MCP era).
+   */
+  readonly cacheKey: string;
   /** Headers added to every request (from -H), already validated. */
   readonly headers: Readonly<Record<string, string>>;
   /**

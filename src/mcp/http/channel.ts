@@ -36,7 +36,24 @@ export function bodyExcerpt(body: string): string {
 
 export function statusError(status: number, body: string, url: URL): BridgeError {
   const excerpt = bodyExcerpt(body);
-  return new BridgeError('UPSTREAM_STATUS', `${url.host} answered HTTP ${status}${excerpt ? `: ${excerpt}` : ''}.`, { data: { status } });
+  const upstreamError = rpcErrorIn(body);
+  return new BridgeError('UPSTREAM_STATUS', `${url.host} answered HTTP ${status}${excerpt ? `: ${excerpt}` : ''}.`, {
+    data: { status, ...(upstreamError ? { upstreamError } : {}) },
+  });
+}
+
+/**
+ * The JSON-RPC error an error body carries, whatever its id (a server that could not read the request's id answers
+ * `id: null`): its code tells a 2026-07-28 server's 400 or 404 from a 2025 server's.
+ */
+function rpcErrorIn(body: string): { code: number; message: string } | undefined {
+  try {
+    const error = (JSON.parse(body) as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+    if (typeof error?.code === 'number') return { code: error.code, message: typeof error.message === 'string' ? sanitize(error.message).slice(0, EXCERPT_CHARS) : '' };
+  } catch {
+    // not JSON: no JSON-RPC error in it
+  }
+  return undefined;
 }
 
 /** Protocol headers a link sends on every request (e.g. the session id and negotiated version of a 2025 session). */
@@ -58,9 +75,9 @@ export class HttpChannel {
     return this.upstream.url;
   }
 
-  /** `messageHeaders`: headers derived from the message itself (none for 2025 sessions). */
-  post(body: string, messageHeaders: Record<string, string> = {}): Promise<Exchange> {
-    return this.send('POST', { ...messageHeaders, 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body);
+  /** `messageHeaders`: headers derived from the message itself (none for 2025 sessions); `signal` ends this POST alone. */
+  post(body: string, messageHeaders: Record<string, string> = {}, signal = this.signal): Promise<Exchange> {
+    return this.send('POST', { ...messageHeaders, 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body, signal);
   }
 
   get(lastEventId?: string): Promise<Exchange> {

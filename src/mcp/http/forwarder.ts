@@ -48,12 +48,20 @@ interface StreamEnd {
   error?: unknown;
 }
 
-/** The one-time recoveries a message has spent, and its resends while the server could not be reached. */
+/** The one-time recoveries a message has spent, its resends while the server could not be reached, and its signal. */
 interface Spent {
   renewed: boolean;
   recovered: boolean;
   unreached?: RetryWindow;
+  /** The channel's shutdown signal, or that and the caller's own (closing a modern response stream cancels the call). */
+  signal: AbortSignal;
 }
+
+/** A request's answer, or the failure that replaced it (for callers that tell failures apart, e.g. era detection). */
+export type Sent = { answer: JsonRpcMessage; text?: string; sessionId?: string } | { failed: BridgeError };
+
+/** Where messages from the server other than the awaited response go (ServerMessages, or a link's own filter). */
+export type MessageSink = Pick<ServerMessages, 'firstSighting' | 'deliver'>;
 
 type Attempt =
   | { done: true; answer: JsonRpcMessage; text?: string; sessionId?: string }
@@ -72,7 +80,7 @@ export class Forwarder {
     private readonly upstream: Upstream,
     private readonly channel: HttpChannel,
     private readonly protocol: ProtocolHooks,
-    private readonly serverMessages: ServerMessages,
+    private readonly serverMessages: MessageSink,
     private readonly logger: Logger,
     private readonly unreachedRetryMs: number = UNREACHED_RETRY_WINDOW_MS,
   ) {}
@@ -81,7 +89,7 @@ export class Forwarder {
   readonly replay: Replay = async (message) => {
     const c = classify(message);
     const body = JSON.stringify(message);
-    const spent: Spent = { renewed: true, recovered: true };
+    const spent: Spent = { renewed: true, recovered: true, signal: this.channel.signal };
     for (;;) {
       const result = await this.attempt(message, body, c.kind === 'request' ? c.id : undefined, spent);
       if (result.done) return { response: result.answer, sessionId: result.sessionId };
@@ -90,27 +98,36 @@ export class Forwarder {
   };
 
   /** Forwards a request; resolves with its response (and its JSON text when relayed as is) or an error response, never rejects. */
-  async request(id: JsonRpcId, message: JsonRpcMessage, body: string): Promise<{ answer: JsonRpcMessage; text?: string; sessionId?: string }> {
-    const fail = (err: unknown) => ({ answer: errorResponse(id, toJsonRpcError(err)) });
+  async request(id: JsonRpcId, message: JsonRpcMessage, body: string, signal?: AbortSignal): Promise<{ answer: JsonRpcMessage; text?: string; sessionId?: string }> {
+    const sent = await this.send(id, message, body, signal);
+    return 'failed' in sent ? { answer: errorResponse(id, toJsonRpcError(sent.failed)) } : sent;
+  }
+
+  /** Like request(), with a failure left as the error itself. `signal` ends this request alone. */
+  async send(id: JsonRpcId, message: JsonRpcMessage, body: string, signal?: AbortSignal): Promise<Sent> {
     try {
       await this.upstream.ready();
-      const spent: Spent = { renewed: false, recovered: false };
+      const spent: Spent = { renewed: false, recovered: false, signal: this.signalWith(signal) };
       for (;;) {
         await this.protocol.beforeSend();
         const result = await this.attempt(message, body, id, spent);
         if (result.done) return { answer: result.answer, text: result.text, sessionId: result.sessionId };
-        if ('fail' in result) return fail(result.fail);
+        if ('fail' in result) return { failed: result.fail };
       }
     } catch (err) {
-      return fail(err);
+      return { failed: asBridgeError(err) };
     }
+  }
+
+  private signalWith(signal: AbortSignal | undefined): AbortSignal {
+    return signal ? AbortSignal.any([this.channel.signal, signal]) : this.channel.signal;
   }
 
   /** Forwards a notification or a response to a server request; failures are logged (there is no one to answer). */
   async oneWay(message: JsonRpcMessage, body: string, what: string): Promise<boolean> {
     try {
       await this.upstream.ready();
-      const spent: Spent = { renewed: false, recovered: false };
+      const spent: Spent = { renewed: false, recovered: false, signal: this.channel.signal };
       for (;;) {
         await this.protocol.beforeSend();
         const result = await this.attempt(message, body, undefined, spent);
@@ -125,7 +142,7 @@ export class Forwarder {
 
   /** One POST (plus resumptions of its stream). */
   private async attempt(message: JsonRpcMessage, body: string, id: JsonRpcId | undefined, spent: Spent): Promise<Attempt> {
-    const exchange = await this.channel.post(body, this.protocol.headersFor(message));
+    const exchange = await this.channel.post(body, this.protocol.headersFor(message), spent.signal);
     if (!exchange.ok) {
       const { failure } = exchange;
       if (failure.tls && !spent.recovered) {
@@ -186,7 +203,7 @@ export class Forwarder {
   /** Waits the next back-off delay and asks for a resend, or fails once the message's window is spent. */
   private async resendUnreached(error: BridgeError, spent: Spent): Promise<Attempt> {
     spent.unreached ??= new RetryWindow(this.unreachedRetryMs);
-    if (!(await spent.unreached.wait(this.channel.signal))) return { done: false, fail: spent.unreached.exhausted(error) };
+    if (!(await spent.unreached.wait(spent.signal))) return { done: false, fail: spent.unreached.exhausted(error) };
     this.logger.debug('the message did not reach the server; resending', { error: error.detail });
     return { done: false, retry: true };
   }

@@ -34,6 +34,9 @@ export class CountingUpstream implements Upstream {
   get url(): URL {
     return this.direct.url;
   }
+  get cacheKey(): string {
+    return this.direct.cacheKey;
+  }
   get headers(): Readonly<Record<string, string>> {
     return this.direct.headers;
   }

@@ -1,0 +1,210 @@
+import { BridgeError, toJsonRpcError } from '../../errors/catalogue';
+import type { Logger } from '../../log/logger';
+import { errorResponse, type JsonRpcId } from '../jsonrpc';
+import type { ClientNotification, ClientRequest, ClientResponse, Link, LinkContext, LinkSettings, Reply } from '../link';
+import { bridgeRequestId, StatelessExchange } from '../modern/stateless-exchange';
+import { clientEraOf } from './client-era';
+import { isLegacyRefusal, readProbe, type Detection, type Verdict } from './detect';
+import { discoverRequest, requestMeta, type Discovered } from './discover';
+import { declaredVersionOf, isJsonObject, paramsOf } from './meta';
+import { isModernError, rpcErrorOf, type RpcError } from './spec-errors';
+import { EraVerdicts } from './verdicts';
+import { mutualModernVersion, type Era } from './versions';
+
+/** Which link serves which pair of eras; a legacy client over a modern server needs what server/discover said. */
+export type LinkChoice =
+  | { client: 'legacy'; upstream: 'legacy' }
+  | { client: 'legacy'; upstream: 'modern'; version: string; discovered: Discovered; forgetEra(): Promise<void> }
+  | { client: 'modern'; upstream: Era };
+
+export type ChooseLink = (choice: LinkChoice) => Link;
+
+/**
+ * The link until the eras are known, then the one `choose` (open-link.ts) picks for them, to which everything is
+ * delegated. The client's era comes from its first request (client-era.ts). The upstream's comes from the era cache
+ * (verdicts.ts) or, per the spec's HTTP rules, from a `server/discover` sent with the 2026-07-28 headers
+ * (detect.ts): the client's own when it probes, else one made for it from its `initialize`. Messages that arrive
+ * meanwhile wait; a request made while no verdict could be reached gets the error and the next one tries again.
+ *
+ * What is remembered is checked at first contact: a server remembered as modern that refuses a modern request the
+ * 2025 way, or one remembered as legacy that refuses `initialize` the modern way, is detected again and served by
+ * the right link. A 2026-07-28 `server/discover` for a server remembered as 2025-only is answered at once.
+ */
+export class EraLink implements Link {
+  private link?: Link;
+  /** Settles once a link is chosen or the decision failed: what arrives meanwhile waits for it. */
+  private choosing?: Promise<void>;
+  private chosen?: () => void;
+  private readonly early: ClientNotification[] = [];
+  private readonly verdicts: EraVerdicts;
+  private readonly probe: StatelessExchange;
+  private readonly logger: Logger;
+
+  constructor(
+    private readonly context: LinkContext,
+    settings: LinkSettings,
+    private readonly choose: ChooseLink,
+  ) {
+    this.logger = context.logger;
+    this.verdicts = new EraVerdicts(settings.eraStore, context.upstream.cacheKey, this.logger);
+    this.probe = new StatelessExchange(context, settings);
+  }
+
+  async request(request: ClientRequest): Promise<Reply> {
+    const link = await this.chosenLink();
+    if (link) return link.request(request);
+    this.choosing = new Promise((resolve) => (this.chosen = resolve));
+    try {
+      return await this.decide(request);
+    } finally {
+      const chosen = this.chosen;
+      this.chosen = this.choosing = undefined;
+      chosen?.();
+    }
+  }
+
+  async notify(notification: ClientNotification): Promise<void> {
+    const link = await this.chosenLink();
+    if (link) return link.notify(notification);
+    this.early.push(notification);
+  }
+
+  async respond(response: ClientResponse): Promise<void> {
+    const link = await this.chosenLink();
+    if (link) return link.respond(response);
+    this.logger.debug('dropping a response from the client before any request', { id: response.id });
+  }
+
+  async close(): Promise<void> {
+    await this.link?.close();
+  }
+
+  /** The link once chosen (waiting while a decision is under way), or undefined when none is. */
+  private async chosenLink(): Promise<Link | undefined> {
+    while (!this.link && this.choosing) await this.choosing;
+    return this.link;
+  }
+
+  private async decide(first: ClientRequest): Promise<Reply> {
+    const remembered = await this.verdicts.get();
+    if (clientEraOf(first) === 'modern') {
+      if (remembered?.verdict.era === 'legacy') return this.use({ client: 'modern', upstream: 'legacy' }).request(first);
+      if (remembered && first.method === 'server/discover' && remembered.freshDiscover) {
+        this.use({ client: 'modern', upstream: 'modern' });
+        return { message: { jsonrpc: '2.0', id: first.id, result: remembered.freshDiscover.result } };
+      }
+      if (!remembered && first.method === 'server/discover') return this.probeFor(first);
+      return this.firstModernContact(first, remembered !== undefined);
+    }
+    if (remembered?.verdict.era === 'legacy') {
+      const session = this.use({ client: 'legacy', upstream: 'legacy' });
+      const reply = await session.request(first);
+      if (!showsModernServer(reply)) return reply;
+      this.logger.info('the server remembered as MCP 2025 refused initialize the 2026-07-28 way; detecting its era again');
+      await session.close();
+      this.link = undefined;
+      await this.verdicts.forget();
+    }
+    return this.detectForLegacyClient(first);
+  }
+
+  private use(choice: LinkChoice): Link {
+    const link = this.choose(choice);
+    this.link = link;
+    this.logger.debug('eras known', { client: choice.client, upstream: choice.upstream });
+    for (const notification of this.early.splice(0)) void link.notify(notification);
+    const chosen = this.chosen;
+    this.chosen = this.choosing = undefined;
+    chosen?.();
+    return link;
+  }
+
+  /** A modern client's own server/discover is the probe: its answer decides, and is the client's answer. */
+  private async probeFor(first: ClientRequest): Promise<Reply> {
+    const sent = await this.probe.send(first.id, first.message, first.text);
+    const detection = await this.settle(readProbe(sent, this.host));
+    if ('failed' in detection) return failedReply(first.id, detection.failed);
+    if (detection.verdict.era === 'legacy') return this.use({ client: 'modern', upstream: 'legacy' }).request(first);
+    this.use({ client: 'modern', upstream: 'modern' });
+    return 'failed' in sent ? failedReply(first.id, sent.failed) : { message: sent.answer, text: sent.text };
+  }
+
+  /**
+   * A modern client that did not probe (it knows the server, e.g. from its sibling's probe) is relayed at once; a
+   * 2025 server shows itself in the first answer, which then becomes the 2025-only answer.
+   */
+  private async firstModernContact(first: ClientRequest, remembered: boolean): Promise<Reply> {
+    const reply = await this.use({ client: 'modern', upstream: 'modern' }).request(first);
+    if (reply.failure && isLegacyRefusal(reply.failure)) {
+      if (remembered) this.logger.info('the server remembered as MCP 2026-07-28 answered the 2025 way; it is 2025-only now');
+      await this.verdicts.remember({ era: 'legacy' });
+      return this.use({ client: 'modern', upstream: 'legacy' }).request(first);
+    }
+    const version = mutualModernVersion([declaredVersionOf(first.message)]);
+    if (!remembered && !reply.failure && version) await this.verdicts.remember({ era: 'modern', version });
+    return reply;
+  }
+
+  /** A 2025 client: server/discover with its identity and capabilities, then a session or a translation. */
+  private async detectForLegacyClient(first: ClientRequest): Promise<Reply> {
+    const client = clientOf(first);
+    let detection = await this.discover(requestMeta(client));
+    if ('verdict' in detection && detection.verdict.era === 'modern' && !detection.verdict.discovered) {
+      // A corrective -32022 named another mutual version: ask again in it.
+      detection = await this.discover(requestMeta(client, detection.verdict.version));
+    }
+    if ('failed' in detection) return failedReply(first.id, detection.failed);
+    const { verdict } = detection;
+    if (verdict.era === 'legacy') return this.use({ client: 'legacy', upstream: 'legacy' }).request(first);
+    if (!verdict.discovered) {
+      const failure = new BridgeError('ERA_CONTRADICTION', `${this.host} refused server/discover in version ${verdict.version}, which it lists as supported.`);
+      await this.verdicts.forget();
+      return failedReply(first.id, failure);
+    }
+    const forgetEra = () => this.verdicts.forget();
+    return this.use({ client: 'legacy', upstream: 'modern', version: verdict.version, discovered: verdict.discovered, forgetEra }).request(first);
+  }
+
+  private async discover(meta: Record<string, unknown>): Promise<Detection> {
+    const id = bridgeRequestId('discover');
+    return this.settle(readProbe(await this.probe.send(id, discoverRequest(id, meta)), this.host));
+  }
+
+  /** Remembers a lasting verdict (between processes too) before anyone acts on it. */
+  private async settle(detection: Detection): Promise<Detection> {
+    if ('verdict' in detection) {
+      this.logger.info(`the MCP server speaks ${describe(detection.verdict)}`);
+      if (detection.lasting) await this.verdicts.remember(detection.verdict);
+    }
+    return detection;
+  }
+
+  private get host(): string {
+    return this.context.upstream.url.host;
+  }
+}
+
+function describe(verdict: Verdict): string {
+  return verdict.era === 'modern' ? `MCP ${verdict.version}` : 'MCP 2025 (initialize and sessions)';
+}
+
+function failedReply(id: JsonRpcId, failure: BridgeError): Reply {
+  return { message: errorResponse(id, toJsonRpcError(failure)), failure };
+}
+
+/** The client's identity and capabilities from its initialize. */
+function clientOf(initialize: ClientRequest): { capabilities?: Record<string, unknown>; clientInfo?: Record<string, unknown> } {
+  const params = paramsOf(initialize.message) ?? {};
+  return {
+    capabilities: isJsonObject(params.capabilities) ? params.capabilities : undefined,
+    clientInfo: isJsonObject(params.clientInfo) ? params.clientInfo : undefined,
+  };
+}
+
+/** An answer to initialize that only a modern server gives (e.g. -32022 from a 2026-07-28-only SDK v2 server). */
+function showsModernServer(reply: Reply): boolean {
+  const error = rpcErrorOf(reply.message);
+  const data = error && isJsonObject(error.data) ? error.data : undefined;
+  const upstream = isJsonObject(data?.upstreamError) ? (data.upstreamError as unknown as RpcError) : undefined;
+  return isModernError(error) || isModernError(upstream);
+}
