@@ -49,6 +49,11 @@ export interface Link {
   /** Delivers the client's answer to a server→client request; never rejects. */
   respond(response: ClientResponse): Promise<void>;
   /**
+   * Shutdown begins: requests that never end on their own (a 2026-07-28 `subscriptions/listen`) are answered now
+   * instead of holding the relay's grace period for the others.
+   */
+  beginShutdown?(): void;
+  /**
    * Ends the conversation with the server (e.g. deletes the session). Called once, at shutdown, after the relay's
    * signal was aborted; the caller bounds how long it may take.
    */

@@ -155,6 +155,7 @@ class Relay {
   private async shutdown(): Promise<void> {
     this.logger.debug('shutting down', { pending: this.pending.size });
     this.options.input.pause();
+    this.link.beginShutdown?.();
     const grace = sleep(SHUTDOWN_GRACE_MS, undefined, { ref: false });
     await Promise.race([Promise.allSettled([...this.pending]), grace]);
     for (const giveUp of this.abandon) giveUp();

@@ -75,6 +75,10 @@ export class EraLink implements Link {
     this.logger.debug('dropping a response from the client before any request', { id: response.id });
   }
 
+  beginShutdown(): void {
+    this.link?.beginShutdown?.();
+  }
+
   async close(): Promise<void> {
     await this.link?.close();
   }

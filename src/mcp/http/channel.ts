@@ -46,7 +46,7 @@ export function statusError(status: number, body: string, url: URL): BridgeError
  * The JSON-RPC error an error body carries, whatever its id (a server that could not read the request's id answers
  * `id: null`): its code tells a 2026-07-28 server's 400 or 404 from a 2025 server's.
  */
-function rpcErrorIn(body: string): { code: number; message: string } | undefined {
+export function rpcErrorIn(body: string): { code: number; message: string } | undefined {
   try {
     const error = (JSON.parse(body) as { error?: { code?: unknown; message?: unknown } } | null)?.error;
     if (typeof error?.code === 'number') return { code: error.code, message: typeof error.message === 'string' ? sanitize(error.message).slice(0, EXCERPT_CHARS) : '' };

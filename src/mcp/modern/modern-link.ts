@@ -16,6 +16,8 @@ import { StatelessExchange } from './stateless-exchange';
 export class ModernLink implements Link {
   private readonly exchange: StatelessExchange;
   private readonly inFlight = new Map<string, AbortController>();
+  /** Open subscriptions/listen requests: they end only when the client, the server or shutdown ends them. */
+  private readonly listening = new AbortController();
 
   constructor(
     private readonly context: LinkContext,
@@ -31,7 +33,7 @@ export class ModernLink implements Link {
     try {
       const sent =
         method === 'subscriptions/listen'
-          ? await keepListening(this.exchange, id, message, text, AbortSignal.any([cancel.signal, this.context.signal]), this.context.logger)
+          ? await keepListening(this.exchange, id, message, text, AbortSignal.any([cancel.signal, this.listening.signal, this.context.signal]), this.context.logger)
           : await this.exchange.send(id, message, text, cancel.signal);
       if (cancel.signal.aborted) return cancelledReply(id);
       return replyOf(id, sent);
@@ -53,6 +55,10 @@ export class ModernLink implements Link {
 
   async respond({ id }: ClientResponse): Promise<void> {
     this.context.logger.warn('dropping a response from the client: a 2026-07-28 server sends no requests to answer', { id });
+  }
+
+  beginShutdown(): void {
+    this.listening.abort();
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
-import { BridgeError } from '../../errors/catalogue';
+import { BridgeError, JSONRPC } from '../../errors/catalogue';
 import type { Logger } from '../../log/logger';
 import { SERVER_REQUEST_CAPABILITIES } from '../capabilities';
+import { rpcErrorIn } from '../http/channel';
 import type { Replay } from '../http/forwarder';
 import type { JsonRpcMessage } from '../jsonrpc';
 
@@ -75,10 +76,13 @@ export class McpSession {
     this.generation++;
   }
 
-  /** A 404 to a request that carried a session id, or a 400 whose body says the session is unknown. */
+  /**
+   * A 404 to a request that carried a session id, or a 400 whose body says the session is unknown. A 404 carrying a
+   * JSON-RPC "method not found" is a 2026-07-28 server's answer to an unknown method, not a lost session.
+   */
   isSessionGone(status: number, body: string, sentSessionId: string | undefined): boolean {
     if (!sentSessionId) return false;
-    if (status === 404) return true;
+    if (status === 404) return rpcErrorIn(body)?.code !== JSONRPC.METHOD_NOT_FOUND;
     return status === 400 && /no valid session|session not found|invalid session id|unknown session/i.test(body);
   }
 

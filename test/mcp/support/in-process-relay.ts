@@ -105,6 +105,8 @@ export class InProcessRelay {
   readonly input = new PassThrough();
   readonly output = new PassThrough();
   readonly messages: any[] = [];
+  /** stdout as written, one line per message. */
+  readonly lines: string[] = [];
   readonly done: Promise<void>;
   private partial = '';
   private readonly waiters: Array<() => void> = [];
@@ -113,6 +115,7 @@ export class InProcessRelay {
     this.output.on('data', (chunk: Buffer) => {
       const parts = (this.partial + chunk.toString()).split('\n');
       this.partial = parts.pop()!;
+      this.lines.push(...parts);
       this.messages.push(...parts.map((line) => JSON.parse(line)));
       this.waiters.splice(0).forEach((wake) => wake());
     });

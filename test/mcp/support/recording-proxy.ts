@@ -5,6 +5,8 @@ import type { TLSSocket } from 'node:tls';
 export interface RecordedRequest {
   method: string;
   sessionId?: string;
+  /** The 2026-07-28 `Mcp-Method` header (the bridge's era probe carries one; 2025 requests do not). */
+  mcpMethod?: string;
   /** Subject CN of the client certificate, when TLS asked for one. */
   clientCN?: string;
 }
@@ -54,7 +56,13 @@ export class RecordingProxy {
   private forward(req: IncomingMessage, res: ServerResponse): void {
     const peer = (req.socket as TLSSocket).getPeerCertificate?.();
     const sessionId = req.headers['mcp-session-id'];
-    this.requests.push({ method: req.method!, sessionId: typeof sessionId === 'string' ? sessionId : undefined, clientCN: peer?.subject?.CN as string | undefined });
+    const mcpMethod = req.headers['mcp-method'];
+    this.requests.push({
+      method: req.method!,
+      sessionId: typeof sessionId === 'string' ? sessionId : undefined,
+      mcpMethod: typeof mcpMethod === 'string' ? mcpMethod : undefined,
+      clientCN: peer?.subject?.CN as string | undefined,
+    });
     this.waiters.splice(0).forEach((wake) => wake());
     const upstream = httpRequest(
       { host: this.target.hostname, port: this.target.port, path: req.url, method: req.method, headers: { ...req.headers, host: this.target.host } },

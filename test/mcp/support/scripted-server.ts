@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
 /** What the server saw of one HTTP request. */
 export interface SeenRequest {
   httpMethod: string;
+  headers: IncomingHttpHeaders;
   sessionId?: string;
   lastEventId?: string;
   /** The JSON-RPC message a POST carried. */
@@ -72,6 +73,12 @@ export class ScriptedServer {
   readonly requests: SeenRequest[] = [];
   readonly sessions = new Set<string>();
   serverInfo = { name: 'scripted', version: '1.0.0' };
+  /**
+   * A 2026-07-28 server: no sessions (nothing is checked), GET and DELETE answered 405, and server/discover answered
+   * with `discover` unless a handler is scripted for it.
+   */
+  stateless = false;
+  discover: Record<string, unknown> = { supportedVersions: ['2026-07-28'], capabilities: { tools: {} }, ttlMs: 0, cacheScope: 'private' };
   /** How a request for an unknown session is answered. */
   sessionGone: { status: number; body: string } = { status: 404, body: 'session not found' };
   /** Answers refused before the session check, e.g. a proxy's 403; return true when the request was answered. */
@@ -135,6 +142,7 @@ export class ScriptedServer {
     const header = (name: string) => (typeof req.headers[name] === 'string' ? (req.headers[name] as string) : undefined);
     const seen: SeenRequest = {
       httpMethod: req.method!,
+      headers: req.headers,
       sessionId: header('mcp-session-id'),
       lastEventId: header('last-event-id'),
       message: body ? JSON.parse(body) : undefined,
@@ -142,6 +150,7 @@ export class ScriptedServer {
     this.requests.push(seen);
     this.waiters.splice(0).forEach((wake) => wake());
     if (this.gate(seen, res)) return;
+    if (this.stateless) return this.serveStateless(seen, req, res);
     const isInitialize = seen.message?.method === 'initialize';
     if (!isInitialize && !(seen.sessionId && this.sessions.has(seen.sessionId))) {
       res.writeHead(this.sessionGone.status, { 'content-type': 'text/plain' }).end(this.sessionGone.body);
@@ -159,6 +168,22 @@ export class ScriptedServer {
     if (isInitialize) return this.initialize(message, res);
     if (message.method === 'ping') return json(res, result(message.id, {}));
     res.writeHead(202).end(); // notifications and responses
+  }
+
+  private serveStateless(seen: SeenRequest, req: IncomingMessage, res: ServerResponse): void | Promise<void> {
+    if (req.method !== 'POST') {
+      res.writeHead(405).end();
+      return;
+    }
+    const message = seen.message;
+    const handler = this.handlers.get(message.method);
+    if (handler) return handler(message, res, req);
+    if (message.method === 'server/discover') {
+      const meta = { 'io.modelcontextprotocol/serverInfo': this.serverInfo };
+      return json(res, result(message.id, { resultType: 'complete', ...this.discover, _meta: meta }));
+    }
+    if (message.id === undefined) return void res.writeHead(202).end();
+    res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id: message.id, error: { code: -32601, message: 'Method not found' } }));
   }
 
   private initialize(message: any, res: ServerResponse): void {
