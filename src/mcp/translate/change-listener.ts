@@ -140,9 +140,11 @@ export class ChangeListener {
     }
     // A stream already replaced (its notifications now come on the new one).
     if (!listening) return false;
-    const plain: Json = { ...params, _meta: { ...meta } };
-    delete (plain._meta as Json)[META.subscriptionId];
-    if (!Object.keys(plain._meta as Json).length) delete plain._meta;
-    return this.context.server.deliver({ ...message, params: plain });
+    const plainMeta: Json = { ...meta };
+    delete plainMeta[META.subscriptionId];
+    const plain: Json = { ...params, _meta: plainMeta };
+    if (!Object.keys(plainMeta).length) delete plain._meta;
+    const { params: _tagged, ...bare } = message;
+    return this.context.server.deliver(Object.keys(plain).length ? { ...bare, params: plain } : bare);
   }
 }
