@@ -23,23 +23,6 @@ export const FLAKY_2025: Record<string, string> = {
   'sse-retry': 'a response for a pending request arriving on the standalone GET stream is dropped',
 };
 
-/** 2026-07-28 scenarios that pass through the bridge today (their mock servers do not check the 2026 headers). */
-const PASSING_2026 = ['sep-2322-client-request-state', 'json-schema-ref-no-deref'];
-
-/**
- * The 2026-07-28 scenarios the bridge fails today, with why; issue 11's era handling makes each pass (move it to
- * PASSING_2026). mcp-remote --protocol auto 0.15.1 passes all but the two x-mcp-header ones, which a stdio hop must do
- * itself (the stdio client may ignore x-mcp-header; the HTTP client — the bridge — must mirror and validate).
- */
-export const EXPECTED_AFTER_ISSUE_11: Record<string, string> = {
-  tools_call: 'ERA_NEGOTIATION_FAILED: server/discover forwarded without MCP-Protocol-Version/Mcp-Method, refused by the 2026 server',
-  'request-metadata': 'no MCP-Protocol-Version header on POSTs; the -32022 retry is never seen with a 2026 version',
-  'http-standard-headers': 'no Mcp-Method / Mcp-Name headers on any request',
-  'http-custom-headers': 'no Mcp-Param-* headers mirrored from x-mcp-header annotations (mcp-remote fails this too)',
-  'http-invalid-tool-headers': 'tools with invalid x-mcp-header annotations are passed on to the client instead of being dropped (mcp-remote too)',
-  'json-schema-2020-12-preservation': 'connect fails (ERA_NEGOTIATION_FAILED), so tools/list never happens',
-};
-
 jest.setTimeout(120_000);
 
 beforeAll(async () => {
@@ -56,8 +39,7 @@ async function expectPasses(suite: Suite, scenario: string): Promise<void> {
 
 const PASSING_2025 = SCENARIOS_2025.filter((s) => !(s in FLAKY_2025));
 
-test('the scenario lists name every scenario this file runs or lists as pending', () => {
-  expect([...PASSING_2026, ...Object.keys(EXPECTED_AFTER_ISSUE_11)].sort()).toEqual([...SCENARIOS_2026].sort());
+test('the flaky list names real 2025-11-25 scenarios', () => {
   expect([...PASSING_2025, ...Object.keys(FLAKY_2025)].sort()).toEqual([...SCENARIOS_2025].sort());
 });
 
@@ -69,10 +51,8 @@ test.skip.each(Object.entries(FLAKY_2025))('once the bridge is fixed: 2025-11-25
   await expectPasses('2025', scenario);
 });
 
-test.each(PASSING_2026)('2026-07-28 %s passes through the bridge', async (scenario) => {
-  await expectPasses('2026', scenario);
-});
-
-test.skip.each(Object.entries(EXPECTED_AFTER_ISSUE_11))('after issue 11: 2026-07-28 %s (today: %s)', async (scenario) => {
+// Every 2026-07-28 scenario: the bridge mirrors the standard and x-mcp-header headers and drops invalid tools itself
+// (mcp-remote --protocol auto 0.15.1 fails the two x-mcp-header ones).
+test.each(SCENARIOS_2026)('2026-07-28 %s passes through the bridge', async (scenario) => {
   await expectPasses('2026', scenario);
 });

@@ -1,14 +1,14 @@
 import { startServerEverything, type ServerEverything } from '../../fixtures/upstreams';
 import { startSdkV2Server, type SdkV2Server } from '../../fixtures/upstreams/sdk-v2/server';
-import type { ClientKind, Target } from '../support/scenario/clients';
+import { CLIENT_KINDS, type ClientKind, type Target } from '../support/scenario/clients';
 import { SDK_V2_PROFILE, SERVER_EVERYTHING_PROFILE, type ScenarioProfile } from '../support/scenario/profiles';
 import { describeOutcome, runScenario, stepsWith, type ScenarioOutcome, type ScenarioStep } from '../support/scenario/run-scenario';
 import { bridgeCommand, mcpRemoteCommand } from '../support/stdio-peers';
 
 /**
  * The era matrix of issue 11: every client × every upstream, reached directly, through the bridge, and through
- * mcp-remote --protocol auto (the peer that already translates between eras). Each hop's test file asserts the
- * combinations that pass today; the bridge's failing ones are listed in EXPECTED_AFTER_ISSUE_11 with what they do now.
+ * mcp-remote --protocol auto (the peer that already translates between eras). Each hop's test file asserts what
+ * passes on it: the two translating hops, EVERY_WORKING_COMBINATION.
  */
 
 export type UpstreamName = 'dual' | 'modern-only' | 'everything';
@@ -71,35 +71,25 @@ export interface RefusedCombination extends Combination {
 /** A client pinned to 2026-07-28 cannot use a 2025-only server, whatever sits between them. */
 export const PINNED_TO_LEGACY: RefusedCombination = { client: 'sdk-v2-2026', upstream: 'everything', error: /ERA_NEGOTIATION_FAILED|did not offer pinned protocol version 2026-07-28/ };
 
-/** The combinations the bridge must make pass (issue 11), with what each does today. */
-export interface PendingCombination extends Expectation {
-  today: string;
+/** The era a client settles on with an upstream when a hop translates between eras (LangChain does not say). */
+function eraOf(client: ClientKind, upstream: UpstreamName): Expectation['era'] {
+  if (client === 'langchain') return undefined;
+  if (client === 'sdk-v1' || upstream === 'everything') return 'legacy';
+  return 'modern';
 }
 
-export const EXPECTED_AFTER_ISSUE_11: PendingCombination[] = [
-  {
-    client: 'sdk-v1',
-    upstream: 'dual',
-    era: 'legacy',
-    today: 'elicitation fails: the bridge speaks 2025 to the dual-era server, whose stateless legacy serving cannot send elicitation requests (tool result isError "per-request legacy serving cannot receive server-to-client requests"); the bridge must speak 2026 upstream and unpack MRTR',
-  },
-  {
-    client: 'sdk-v2-auto',
-    upstream: 'dual',
-    era: 'modern',
-    today: 'negotiates legacy (the header-less server/discover the bridge forwards gets 400 -32020, which the client treats as legacy), so elicitation fails as for sdk-v1',
-  },
-  {
-    client: 'sdk-v2-2026',
-    upstream: 'dual',
-    era: 'modern',
-    today: 'connect fails: ERA_NEGOTIATION_FAILED (server/discover forwarded without MCP-Protocol-Version/Mcp-Method headers, upstream answers 400 -32020 HeaderMismatch)',
-  },
-  { client: 'sdk-v1', upstream: 'modern-only', era: 'legacy', today: 'connect fails: -32022 Unsupported protocol version: 2025-11-25 (the bridge forwards the 2025 initialize)' },
-  { client: 'sdk-v2-auto', upstream: 'modern-only', era: 'modern', today: 'connect fails: -32022 Unsupported protocol version: 2025-11-25 (probe refused with -32020, fallback initialize refused with -32022)' },
-  { client: 'sdk-v2-2026', upstream: 'modern-only', era: 'modern', today: 'connect fails: ERA_NEGOTIATION_FAILED (header-less server/discover answered 400 -32020)' },
-  { client: 'langchain', upstream: 'modern-only', skipped: LANGCHAIN_SKIPS, today: 'connect fails: MCP error -32022 Unsupported protocol version: 2025-11-25' },
-];
+/**
+ * What a hop that speaks both eras makes of the matrix (issue 11's bar, met by mcp-remote --protocol auto and the
+ * bridge): every combination passes, modern where both ends can be, except a pinned-modern client on a 2025-only server.
+ */
+export const EVERY_WORKING_COMBINATION: Expectation[] = (['dual', 'modern-only', 'everything'] as const).flatMap((upstream) =>
+  CLIENT_KINDS.filter((client) => !(client === PINNED_TO_LEGACY.client && upstream === PINNED_TO_LEGACY.upstream)).map((client) => ({
+    client,
+    upstream,
+    era: eraOf(client, upstream),
+    skipped: client === 'langchain' ? LANGCHAIN_SKIPS : undefined,
+  })),
+);
 
 /** Runs the scenario and asserts an expectation, with the whole outcome in the failure message. */
 export async function expectScenarioPasses(hop: Hop, upstreams: Upstreams, expectation: Expectation): Promise<ScenarioOutcome> {

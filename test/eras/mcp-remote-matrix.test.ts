@@ -1,5 +1,4 @@
-import { CLIENT_KINDS } from '../support/scenario/clients';
-import { expectConnectRefused, expectScenarioPasses, label, LANGCHAIN_SKIPS, PINNED_TO_LEGACY, startUpstreams, type Expectation, type UpstreamName, type Upstreams } from './matrix';
+import { EVERY_WORKING_COMBINATION, expectConnectRefused, expectScenarioPasses, label, PINNED_TO_LEGACY, startUpstreams, type Upstreams } from './matrix';
 
 /**
  * The reference: mcp-remote --protocol auto (0.15.1) between each client and each upstream. It translates between
@@ -14,22 +13,7 @@ beforeAll(async () => {
 });
 afterAll(async () => upstreams?.stop());
 
-const eraOf = (client: Expectation['client'], upstream: UpstreamName): Expectation['era'] => {
-  if (client === 'langchain') return undefined;
-  if (client === 'sdk-v1' || upstream === 'everything') return 'legacy';
-  return 'modern';
-};
-
-const PASSING: Expectation[] = (['dual', 'modern-only', 'everything'] as const).flatMap((upstream) =>
-  CLIENT_KINDS.filter((client) => !(client === PINNED_TO_LEGACY.client && upstream === PINNED_TO_LEGACY.upstream)).map((client) => ({
-    client,
-    upstream,
-    era: eraOf(client, upstream),
-    skipped: client === 'langchain' ? LANGCHAIN_SKIPS : undefined,
-  })),
-);
-
-test.each(PASSING.map((e) => [label(e), e] as const))('%s: every step passes', async (_, expectation) => {
+test.each(EVERY_WORKING_COMBINATION.map((e) => [label(e), e] as const))('%s: every step passes', async (_, expectation) => {
   await expectScenarioPasses('mcp-remote-auto', upstreams, expectation);
 });
 

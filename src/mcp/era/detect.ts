@@ -12,7 +12,7 @@ export type Verdict = { era: 'legacy' } | { era: 'modern'; version: string; disc
  * The outcome of a server/discover probe over HTTP: a verdict (and whether it may be remembered across processes),
  * or a failure that says nothing about the era (the server or the way to it is down, access refused).
  */
-export type Detection = { verdict: Verdict; lasting: boolean } | { failed: BridgeError };
+export type Detection = { verdict: Verdict; lasting: boolean; malformed?: BridgeError } | { failed: BridgeError };
 
 /** HTTP statuses that say "not for me" about the request rather than about access or the server's health. */
 const REFUSALS = new Set([400, 404, 405, 406, 415, 422]);
@@ -20,7 +20,7 @@ const REFUSALS = new Set([400, 404, 405, 406, 415, 422]);
 /**
  * Reads the answer to a server/discover sent with the 2026-07-28 headers, by the spec's backward-compatibility rules
  * (basic/versioning, transports/streamable-http): a DiscoverResult or a recognised modern error means a modern
- * server; any other JSON-RPC error, or a refusal without a modern error in its body, means a legacy one. A 5xx is
+ * server; any other JSON-RPC error or result, or a refusal without a modern error in its body, means a legacy one. A 5xx is
  * taken as legacy for this process only (some 2025 servers fail on methods they do not know); transport failures,
  * 401/403 and gateway errors decide nothing.
  */
@@ -29,12 +29,13 @@ export function readProbe(sent: Sent, host: string): Detection {
   const answer = sent.answer;
   const error = rpcErrorOf(answer);
   if (error) return readError(error);
-  if (!('result' in answer)) return { failed: new BridgeError('DISCOVER_INVALID', `${host} answered server/discover with neither a result nor an error.`) };
   let discovered: Discovered;
   try {
     discovered = parseDiscoverResult(answer.result, host);
   } catch (err) {
-    return { failed: err as BridgeError };
+    // Some 2025 servers answer any method with a result (e.g. `{}`): legacy, as SDK clients take it, unless the
+    // server later shows itself modern — then the malformed answer is the error to report.
+    return { verdict: { era: 'legacy' }, lasting: true, malformed: err as BridgeError };
   }
   const version = mutualModernVersion(discovered.supportedVersions);
   // A server offering only revisions we do not speak is, to us, one to reach the 2025 way (as SDK clients fall back).

@@ -128,7 +128,10 @@ export class EraLink implements Link {
     const sent = await this.probe.send(first.id, first.message, first.text);
     const detection = await this.settle(readProbe(sent, this.host));
     if ('failed' in detection) return failedReply(first.id, detection.failed);
-    if (detection.verdict.era === 'legacy') return this.use({ client: 'modern', upstream: 'legacy' }).request(first);
+    if (detection.verdict.era === 'legacy') {
+      const link = this.use({ client: 'modern', upstream: 'legacy' });
+      return detection.malformed ? failedReply(first.id, detection.malformed) : link.request(first);
+    }
     this.use({ client: 'modern', upstream: 'modern' });
     return 'failed' in sent ? failedReply(first.id, sent.failed) : { message: sent.answer, text: sent.text };
   }
@@ -159,7 +162,14 @@ export class EraLink implements Link {
     }
     if ('failed' in detection) return failedReply(first.id, detection.failed);
     const { verdict } = detection;
-    if (verdict.era === 'legacy') return this.use({ client: 'legacy', upstream: 'legacy' }).request(first);
+    if (verdict.era === 'legacy') {
+      const reply = await this.use({ client: 'legacy', upstream: 'legacy' }).request(first);
+      if (!detection.malformed || !showsModernServer(reply)) return reply;
+      // A server that refuses initialize the 2026-07-28 way but cannot answer server/discover is broken, not legacy.
+      await this.verdicts.forget();
+      this.link = undefined;
+      return failedReply(first.id, detection.malformed);
+    }
     if (!verdict.discovered) {
       const failure = new BridgeError('ERA_CONTRADICTION', `${this.host} refused server/discover in version ${verdict.version}, which it lists as supported.`);
       await this.verdicts.forget();

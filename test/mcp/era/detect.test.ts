@@ -35,10 +35,10 @@ describe('reading a server/discover probe (spec basic/versioning, transports/str
     expect(readProbe({ failed: new BridgeError('UPSTREAM_UNREACHABLE', 'down') }, url.host)).toHaveProperty('failed');
   });
 
-  it('fails with DISCOVER_INVALID on a result that is not a DiscoverResult', () => {
-    for (const result of [{ capabilities: {} }, { supportedVersions: '2026-07-28', capabilities: {} }, { supportedVersions: ['2026-07-28'] }, 'yes']) {
+  it('takes a result that is not a DiscoverResult as legacy (some 2025 servers answer anything), keeping DISCOVER_INVALID to report', () => {
+    for (const result of [{}, { capabilities: {} }, { supportedVersions: '2026-07-28', capabilities: {} }, { supportedVersions: ['2026-07-28'] }, 'yes']) {
       const detection = readProbe(answer({ result }), url.host);
-      expect('failed' in detection && detection.failed.tag).toBe('DISCOVER_INVALID');
+      expect(detection).toMatchObject({ verdict: { era: 'legacy' }, malformed: { tag: 'DISCOVER_INVALID' } });
     }
   });
 });

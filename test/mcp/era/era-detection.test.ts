@@ -112,14 +112,24 @@ test('a server remembered as 2025-only that now refuses initialize the 2026-07-2
   expect(store.era(key())).toBe('modern');
 });
 
-test('a malformed server/discover answer is a tagged error, remembered nowhere, and the next request tries again', async () => {
+test('a 2025 server that answers server/discover with an empty result is served as a session', async () => {
+  server.handle('server/discover', (message, res) => json(res, result(message.id, {})));
+  const relay = bridge();
+  expect((await relay.initialize()).result.serverInfo.name).toBe('scripted');
+  expect(store.era(key())).toBe('legacy');
+});
+
+test('a modern server whose server/discover answer is malformed gets a tagged error, and nothing is remembered', async () => {
   server.stateless = true;
   server.handle('server/discover', (message, res) => json(res, result(message.id, { capabilities: {} })));
+  server.handle('initialize', (message, res) => {
+    res.writeHead(400, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ jsonrpc: '2.0', id: message.id, error: { code: -32022, message: 'Unsupported protocol version', data: { supported: ['2026-07-28'] } } }));
+  });
   const relay = bridge();
   relay.send(initialize);
   expect((await relay.answerTo('init')).error.data.tag).toBe('MCP_BRIDGE_DISCOVER_INVALID');
   expect(store.entries.size).toBe(0);
-  relay.send({ ...initialize, id: 'again' });
-  expect((await relay.answerTo('again')).error.data.tag).toBe('MCP_BRIDGE_DISCOVER_INVALID');
-  expect(server.posted('server/discover')).toHaveLength(2);
+  relay.send(discover);
+  expect((await relay.answerTo('probe')).error.data.tag).toBe('MCP_BRIDGE_DISCOVER_INVALID');
 });
