@@ -1,5 +1,5 @@
 import type { Logger } from '../../log/logger';
-import { isJsonObject, paramsOf, requestMetaOf } from '../era/meta';
+import { isJsonObject, paramsOf, requestMetaOf, type Json } from '../era/meta';
 import { rpcErrorOf, SPEC_ERRORS } from '../era/spec-errors';
 import { HttpChannel } from '../http/channel';
 import { Forwarder, type MessageSink, type ProtocolHooks, type Sent } from '../http/forwarder';
@@ -20,9 +20,10 @@ export function bridgeRequestId(purpose: string): string {
  * The 2026-07-28 Streamable HTTP exchange, stateless: every message is one POST carrying the headers derived from it
  * (request-headers.ts), no session, no GET stream, nothing to repair; many response streams at once, each ended on
  * its own by the caller's signal (closing a modern response stream is how a call is cancelled). Answers are made
- * usable on the way back: tools/list results teach the `x-mcp-header` annotations (invalid tools left out), cacheable
- * results that lost `ttlMs`/`cacheScope` on the way (Teleport's App Service re-serialises tools/list without them)
- * get the conservative values (no caching), and a tools/call refused for a header mismatch on a tool whose
+ * usable on the way back: tools/list results teach the `x-mcp-header` annotations (invalid tools left out); results
+ * that lost fields the revision requires on the way (Teleport's App Service re-serialises tools/list without
+ * `resultType`, `ttlMs` and `cacheScope`, which SDK v2 clients then reject) get them back with the values that
+ * change nothing: complete, no caching; and a tools/call refused for a header mismatch on a tool whose
  * annotations were never seen is retried once after listing the tools.
  */
 export class StatelessExchange {
@@ -86,8 +87,16 @@ export class StatelessExchange {
     if (!isJsonObject(result)) return sent;
     let changed = false;
     if (method === 'tools/list') ({ result, changed } = this.headers.learn(result));
-    if (CACHEABLE.has(method) && isJsonObject(result) && (result.ttlMs === undefined || result.cacheScope === undefined)) {
-      result = { ...result, ttlMs: result.ttlMs ?? 0, cacheScope: result.cacheScope ?? 'private' };
+    if (!isJsonObject(result)) return sent;
+    const missing: Json = {};
+    if (result.resultType === undefined) missing.resultType = 'complete';
+    if (CACHEABLE.has(method)) {
+      if (result.ttlMs === undefined) missing.ttlMs = 0;
+      if (result.cacheScope === undefined) missing.cacheScope = 'private';
+    }
+    if (Object.keys(missing).length) {
+      this.logger.debug('restoring result fields lost on the way', { method, fields: Object.keys(missing).join(',') });
+      result = { ...result, ...missing };
       changed = true;
     }
     return changed ? { answer: { ...sent.answer, result } } : sent;

@@ -47,10 +47,10 @@ test('each message is one POST with the headers derived from it and no session; 
   expect(server.requests.every((r) => r.headers['mcp-session-id'] === undefined && r.httpMethod === 'POST')).toBe(true);
 });
 
-test('a tools/list that lost ttlMs and cacheScope on the way (Teleport re-serialises it) gets the no-caching values back', async () => {
+test('a tools/list that lost resultType, ttlMs and cacheScope on the way (Teleport re-serialises it) gets the neutral values back', async () => {
   server.handle('tools/list', (message, res) => json(res, result(message.id, { tools: [{ name: 'plain', inputSchema: { type: 'object' } }] })));
   relay.send(request(1, 'tools/list'));
-  expect((await relay.answerTo(1)).result).toMatchObject({ ttlMs: 0, cacheScope: 'private', tools: [{ name: 'plain' }] });
+  expect((await relay.answerTo(1)).result).toEqual({ resultType: 'complete', ttlMs: 0, cacheScope: 'private', tools: [{ name: 'plain', inputSchema: { type: 'object' } }] });
 });
 
 test('a header mismatch on a tool never listed through the bridge lists the tools and sends the call again with its headers', async () => {
