@@ -11,6 +11,7 @@ import { startTestCluster, type TestCluster } from '../../fixtures/cluster';
 import { generateKeyPair, issueIdentityCert, keyAlgorithmForSuite, privateKeyPem } from '../../fixtures/pki';
 import type { Tbot } from '../../fixtures/tbot';
 import { serverEverythingStdioCommand, startDemoServer, startServerEverything } from '../../fixtures/upstreams';
+import { startSdkV2Server } from '../../fixtures/upstreams/sdk-v2/server';
 import { startClusterTbot } from '../../fixtures/cluster/bots';
 import type { AppType, BenchUpstream, FixtureInfo, HostMessage, HostRequest } from './fixture-protocol';
 
@@ -63,6 +64,8 @@ async function main(): Promise<void> {
     const sse = await startServerEverything({ mode: 'sse' });
     cleanups.push(() => sse.stop());
     const appTypes: Record<AppType, string> = { 'streamable-http': 'everything', stdio: 'everything-stdio', sse: 'everything-sse' };
+    const [dual, modernOnly] = await Promise.all([startSdkV2Server({ legacy: 'stateless' }), startSdkV2Server({ legacy: 'reject' })]);
+    cleanups.push(() => dual.stop(), () => modernOnly.stop());
     const cluster = await startTestCluster({
       tmpDir: scratchDir,
       // The newest App Service build relays SSE lines up to 10 MiB: the 8 MiB payload measures the relay, not the
@@ -73,6 +76,8 @@ async function main(): Promise<void> {
         { name: 'demo', uri: `mcp+${demo.url}`, publicAddr: 'demo.localhost', labels: { env: 'bench' } },
         { name: appTypes.stdio, uri: 'mcp+stdio://', mcp: serverEverythingStdioCommand(), publicAddr: 'everything-stdio.localhost', labels: { env: 'bench' } },
         { name: appTypes.sse, uri: `mcp+sse+${sse.url}`, publicAddr: 'everything-sse.localhost', labels: { env: 'bench' } },
+        { name: 'dual', uri: `mcp+${dual.url}`, publicAddr: 'dual.localhost', labels: { env: 'bench' } },
+        { name: 'modern-only', uri: `mcp+${modernOnly.url}`, publicAddr: 'modern-only.localhost', labels: { env: 'bench' } },
       ],
       roles: [{ name: ROLE, appLabels: { '*': '*' }, mcpTools: { allow: ['*'] } }],
     });
@@ -90,15 +95,18 @@ async function main(): Promise<void> {
         demo: await appCertFor(cluster, 'demo', demo.url),
       },
       appTypes,
+      eraUpstreams: { dual: dual.url, 'modern-only': modernOnly.url },
       scratchDir,
     };
-    const handle = async (request: HostRequest): Promise<{ generation?: number }> => {
+    const handle = async (request: HostRequest): Promise<{ generation?: number; count?: number }> => {
       switch (request.kind) {
         case 'renew':
           return { generation: (await tbot.renewNow()).generation };
         case 'clear-recorder':
           cluster.recorder.clear();
           return {};
+        case 'count-reissues':
+          return { count: cluster.recorder.rpcs.filter((rpc) => rpc.method === 'GenerateUserCerts' && rpc.code === 0).length };
         case 'stop':
           await stopOnce();
           return {};

@@ -28,6 +28,11 @@ export interface FixtureInfo {
   upstreams: { everything: BenchUpstream; demo: BenchUpstream };
   /** The Teleport app serving server-everything as each kind of app (path 3 only: stdio and SSE need ALPN teleport-mcp). */
   appTypes: Record<AppType, string>;
+  /**
+   * SDK v2 servers for the era benchmarks, each also a Teleport app of the same name: `dual` (2026-07-28 plus stateless
+   * 2025) and `modern-only` (2026-07-28 alone).
+   */
+  eraUpstreams: { dual: string; 'modern-only': string };
   /** A temp directory for the peers' own files (mcp-remote's config dir), removed on stop. */
   scratchDir: string;
 }
@@ -36,9 +41,11 @@ export type HostRequest =
   | { id: number; kind: 'renew' }
   /** Drops the cluster recorder's entries (they grow with every app request). */
   | { id: number; kind: 'clear-recorder' }
+  /** How many app certificates the Auth Service issued since the recorder was last cleared. */
+  | { id: number; kind: 'count-reissues' }
   | { id: number; kind: 'stop' };
 
 export type HostMessage =
   | { kind: 'ready'; info: FixtureInfo }
   | { kind: 'failed'; message: string }
-  | { kind: 'reply'; id: number; generation?: number; error?: string };
+  | { kind: 'reply'; id: number; generation?: number; count?: number; error?: string };

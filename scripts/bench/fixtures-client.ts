@@ -11,6 +11,8 @@ export interface Fixtures {
   /** tbot renews now; resolves with the new generation once every file is written. */
   renew(): Promise<number>;
   clearRecorder(): Promise<void>;
+  /** App certificates issued since the recorder was last cleared. */
+  countReissues(): Promise<number>;
   /** Stops every server and waits for the host to exit. */
   stop(): Promise<void>;
 }
@@ -54,6 +56,10 @@ class FixtureHost implements Fixtures {
 
   async clearRecorder(): Promise<void> {
     await this.request({ kind: 'clear-recorder' });
+  }
+
+  async countReissues(): Promise<number> {
+    return (await this.request({ kind: 'count-reissues' })).count ?? 0;
   }
 
   async stop(): Promise<void> {

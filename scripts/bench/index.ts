@@ -12,6 +12,7 @@ import { describeMachine } from './machine';
 import { FULL, parseOptions, QUICK } from './options';
 import { writeReport } from './report';
 import { RESULTS_VERSION, type BenchResults } from './results';
+import { runEras } from './eras';
 import { runPath } from './run-path';
 
 const REPO_ROOT = join(__dirname, '../..');
@@ -37,6 +38,13 @@ async function main(): Promise<void> {
   const fixtures = await startFixtures();
   try {
     for (const id of options.paths) results.paths.push(await runPath(id, fixtures, counts, progress));
+    if (options.eras) {
+      try {
+        results.eras = await runEras(fixtures, counts, progress);
+      } catch (err) {
+        results.eras = { error: (err as Error).message };
+      }
+    }
   } finally {
     await fixtures.stop();
   }

@@ -15,6 +15,10 @@ export interface Counts {
   payloadReps: number;
   renewalSeconds: number;
   renewalEverySeconds: number;
+  /** Connects per era combination (each a cold spawn, two for an SDK v2 `auto` client over stdio). */
+  eraConnects: number;
+  /** Sequential echo calls per era combination. */
+  eraCalls: number;
 }
 
 export const FULL: Counts = {
@@ -27,6 +31,8 @@ export const FULL: Counts = {
   payloadReps: 5,
   renewalSeconds: 20,
   renewalEverySeconds: 2,
+  eraConnects: 7,
+  eraCalls: 300,
 };
 
 export const QUICK: Counts = {
@@ -39,6 +45,8 @@ export const QUICK: Counts = {
   payloadReps: 1,
   renewalSeconds: 4.5,
   renewalEverySeconds: 2,
+  eraConnects: 1,
+  eraCalls: 10,
 };
 
 export const PAYLOAD_SIZES: Record<string, number> = { '1MiB': 1024 * 1024, '8MiB': 8 * 1024 * 1024 };
@@ -50,12 +58,14 @@ export interface BenchOptions {
   out: string;
   /** Where BENCHMARKS.md goes; undefined = no report (the default for --quick). */
   report?: string;
+  /** Measure the MCP era combinations too (default; --no-eras skips them). */
+  eras: boolean;
 }
 
-const USAGE = 'usage: npx tsx scripts/bench/index.ts [--quick] [--paths 1,2,3,4,5,6] [--out results.json] [--report BENCHMARKS.md | --no-report]';
+const USAGE = 'usage: npx tsx scripts/bench/index.ts [--quick] [--paths 1,2,3,4,5,6] [--no-eras] [--out results.json] [--report BENCHMARKS.md | --no-report]';
 
 export function parseOptions(argv: string[], defaults: { out: string; report: string }): BenchOptions {
-  const options: BenchOptions = { quick: false, paths: [...PATH_IDS], out: defaults.out };
+  const options: BenchOptions = { quick: false, paths: [...PATH_IDS], out: defaults.out, eras: true };
   let report: string | null | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -65,6 +75,7 @@ export function parseOptions(argv: string[], defaults: { out: string; report: st
       return v;
     };
     if (arg === '--quick') options.quick = true;
+    else if (arg === '--no-eras') options.eras = false;
     else if (arg === '--out') options.out = value();
     else if (arg === '--report') report = value();
     else if (arg === '--no-report') report = null;

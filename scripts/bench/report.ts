@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { isError, RESULTS_VERSION, type BenchResults, type PathResult, type Section } from './results';
+import { eraSections } from './era-report';
 import { checkTargets } from './targets';
 
 const ANALYSIS_FILE = join(__dirname, 'analysis.md');
@@ -169,6 +170,7 @@ export function renderReport(results: BenchResults, resultsFile: string): string
     '',
     ...(renewalSection(results) ? [renewalSection(results)!, ''] : []),
     ...(appTypeSection(results) ? [appTypeSection(results)!, ''] : []),
+    ...(eraSections(results) ? [eraSections(results)!, ''] : []),
     ...(analysis ? ['## Analysis', '', analysis, ''] : []),
   ].join('\n');
 }

@@ -79,6 +79,28 @@ export interface AppTypeResult {
   latency: LatencyResult;
 }
 
+/** One client × upstream combination on one stdio hop (eras.ts). */
+export interface EraRow {
+  /** 'bridge' (`mcp-bridge connect --url`), 'mcp-remote-auto' (`mcp-remote --protocol auto`), 'bridge-teleport'. */
+  hop: string;
+  client: string;
+  upstream: string;
+  /** The era the client settled on. */
+  era?: string;
+  /** Spawn → connected (the SDK's connect(), era negotiation included), median over `connects`. */
+  connectMs?: number;
+  connects: number;
+  /** Sequential echo calls on one connection. */
+  latency?: LatencyResult;
+  /** App certificates issued per connect (Teleport hop only). */
+  reissuesPerConnect?: number;
+  error?: string;
+}
+
+export interface EraResults {
+  rows: EraRow[];
+}
+
 /** One measurement section; `error` instead of numbers when it could not run (the run goes on). */
 export type Section<T> = T | { error: string };
 
@@ -109,6 +131,8 @@ export interface BenchResults {
   durationS: number;
   machine: Machine;
   paths: PathResult[];
+  /** Connect time and call latency per era combination (issue 11); absent from runs made before it. */
+  eras?: Section<EraResults>;
 }
 
 export function isError<T>(section: Section<T> | undefined): section is { error: string } {

@@ -1,4 +1,5 @@
 /** The performance targets of issue 7, judged from one run's results (never from numbers of different runs). */
+import { eraTargets } from './era-report';
 import { isError, type BenchResults, type PathResult, type Section } from './results';
 
 export type Verdict = 'met' | 'NOT met' | 'n/a';
@@ -91,5 +92,5 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
       met: failed === 0 && calls > 0,
     })),
   );
-  return checks;
+  return [...checks, ...eraTargets(results)];
 }

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderReport } from '../../scripts/bench/report';
-import { isError, type BenchResults, type PathResult, type Section } from '../../scripts/bench/results';
+import { isError, type BenchResults, type EraRow, type PathResult, type Section } from '../../scripts/bench/results';
 
 const REPO_ROOT = join(__dirname, '../..');
 
@@ -34,7 +34,8 @@ describe('benchmark quick mode', () => {
     if (!existsSync(join(REPO_ROOT, 'dist/mcp-bridge.js'))) throw new Error('dist/mcp-bridge.js is missing: run `node scripts/build.mjs` first');
     dir = await mkdtemp(join(tmpdir(), 'bench-smoke-'));
     const out = join(dir, 'results.json');
-    const run = await runBench(['--quick', '--paths', '1,3,4', '--out', out]);
+    // The era combinations spawn ~80 clients even in quick mode: they are covered by the era matrix tests instead.
+    const run = await runBench(['--quick', '--paths', '1,3,4', '--no-eras', '--out', out]);
     if (run.code !== 0) throw new Error(`bench exited ${run.code}:\n${run.stderr}`);
     results = JSON.parse(await readFile(out, 'utf8')) as BenchResults;
   }, 180_000);
@@ -45,7 +46,8 @@ describe('benchmark quick mode', () => {
     expect(results.mode).toBe('quick');
     expect(results.machine.nproc).toBeGreaterThan(0);
     expect(results.machine.node).toBe(process.version);
-    expect(results.command).toBe('npx tsx scripts/bench/index.ts --quick --paths 1,3,4 --out ' + join(dir, 'results.json'));
+    expect(results.command).toBe('npx tsx scripts/bench/index.ts --quick --paths 1,3,4 --no-eras --out ' + join(dir, 'results.json'));
+    expect(results.eras).toBeUndefined();
     expect(results.paths.map((p) => p.id)).toEqual([1, 3, 4]);
   });
 
@@ -108,5 +110,26 @@ describe('benchmark quick mode', () => {
     // path 2 was not run, so the (3)-over-(2) target cannot be judged
     expect(report).toMatch(/Added p50 of \(3\) over \(2\) ≤ 0\.3 ms \[demo\] \| not measured \| n\/a \|/);
     expect(report).toMatch(/Zero failed calls under renewal every 2 s \(3\) \| \d+ failed of \d+/);
+  });
+
+  it('renders the era tables and judges the auto-connect target from era results', () => {
+    const row = (hop: string, client: string, upstream: string, connectMs: number, extra: Partial<EraRow> = {}): EraRow => ({
+      hop, client, upstream, connectMs, connects: 3, era: 'legacy', latency: { calls: 10, p50Ms: 2, p99Ms: 3, meanMs: 2 }, ...extra,
+    });
+    const withEras: BenchResults = {
+      ...results,
+      eras: {
+        rows: [
+          row('bridge', 'sdk-v1', 'everything', 100),
+          row('mcp-remote-auto', 'sdk-v1', 'everything', 300, { latency: { calls: 10, p50Ms: 4, p99Ms: 6, meanMs: 4 } }),
+          row('bridge-teleport', 'sdk-v1', 'everything', 200, { reissuesPerConnect: 1 }),
+          row('bridge-teleport', 'sdk-v2-auto', 'everything', 400, { reissuesPerConnect: 2 }),
+        ],
+      },
+    };
+    const report = renderReport(withEras, 'results.json');
+    expect(report).toMatch(/\| SDK v1 \(2025\) \| server-everything \(2025\) \| legacy \| 100 \| 300 \| 0\.33× \|/);
+    expect(report).toContain('SDK v2 auto connect ≤ 1.6× a 2025 connect, no extra reissue (Teleport) [everything] | 2.00× (400 vs 200 ms); 2 vs 1 certificates per connect | NOT met');
+    expect(report).toContain('Bridge faster than mcp-remote --protocol auto to connect and at p50, every era combination | 1 of 1 combinations | met');
   });
 });
