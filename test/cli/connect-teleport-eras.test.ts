@@ -66,12 +66,12 @@ test('2026-07-28 requests reach the MCP server through Teleport with their heade
     await client.listTools();
     const region = await client.callTool({ name: SDK_V2_NAMES.region, arguments: { region: 'eu-wäst', query: 'q' } });
     expect(JSON.stringify(region.content)).toContain(`Mcp-Param-Region: =?base64?${Buffer.from('eu-wäst').toString('base64')}?=`);
-    const greeting = await client.callTool({ name: SDK_V2_NAMES.nonAscii, arguments: { name: 'Ada' } });
-    expect(JSON.stringify(greeting.content)).toContain('Grüße, Ada!');
+    const greeting = await client.callTool({ name: SDK_V2_NAMES.nonAscii, arguments: { name: 'Grace Hopper' } });
+    expect(JSON.stringify(greeting.content)).toContain('Grüße, Grace Hopper!');
   } finally {
     await client.close();
   }
   const posts = modernOnly.exchanges.filter((e) => e.method === 'POST');
   expect(posts.every((p) => p.headers['mcp-protocol-version'] === '2026-07-28' && p.headers['mcp-session-id'] === undefined && p.status < 400)).toBe(true);
-  expect(posts.find((p) => p.headers['mcp-method'] === 'tools/call' && p.body.includes('Ada'))?.headers['mcp-name']).toBe(`=?base64?${Buffer.from('grüße').toString('base64')}?=`);
+  expect(posts.find((p) => p.headers['mcp-method'] === 'tools/call' && p.body.includes('Grace Hopper'))?.headers['mcp-name']).toBe(`=?base64?${Buffer.from('grüße').toString('base64')}?=`);
 });

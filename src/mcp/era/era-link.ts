@@ -1,4 +1,4 @@
-import { BridgeError, toJsonRpcError } from '../../errors/catalogue';
+import { asBridgeError, BridgeError, toJsonRpcError } from '../../errors/catalogue';
 import type { Logger } from '../../log/logger';
 import { errorResponse, type JsonRpcId } from '../jsonrpc';
 import type { ClientNotification, ClientRequest, ClientResponse, Link, LinkContext, LinkSettings, Reply } from '../link';
@@ -11,8 +11,12 @@ import { isModernError, rpcErrorOf, type RpcError } from './spec-errors';
 import { EraVerdicts } from './verdicts';
 import { mutualModernVersion, type Era } from './versions';
 
-/** Which link serves which pair of eras; a legacy client over a modern server needs what server/discover said. */
+/**
+ * Which link serves the client: a stream app's (the server's own protocol, relayed as bytes), or, over Streamable
+ * HTTP, the one for the pair of eras; a legacy client over a modern server needs what server/discover said.
+ */
 export type LinkChoice =
+  | { stream: true }
   | { client: 'legacy'; upstream: 'legacy' }
   | { client: 'legacy'; upstream: 'modern'; version: string; discovered: Discovered; forgetEra(): Promise<void> }
   | { client: 'modern'; upstream: Era };
@@ -20,19 +24,22 @@ export type LinkChoice =
 export type ChooseLink = (choice: LinkChoice) => Link;
 
 /**
- * The link until the eras are known, then the one `choose` (open-link.ts) picks for them, to which everything is
- * delegated. The client's era comes from its first request (client-era.ts). The upstream's comes from the era cache
- * (verdicts.ts) or, per the spec's HTTP rules, from a `server/discover` sent with the 2026-07-28 headers
- * (detect.ts): the client's own when it probes, else one made for it from its `initialize`. Messages that arrive
- * meanwhile wait; a request made while no verdict could be reached gets the error and the next one tries again.
+ * The link until the facts that pick the real one are known, then the one `choose` (open-link.ts) picks, to which
+ * everything is delegated. The facts: the upstream's transport (known once it is ready: Teleport looks the app up
+ * while the MCP client starts), and over Streamable HTTP the two eras — the client's from its first request
+ * (client-era.ts), the upstream's from the era cache (verdicts.ts) or, per the spec's HTTP rules, from a
+ * `server/discover` sent with the 2026-07-28 headers (detect.ts): the client's own when it probes, else one made
+ * for it from its `initialize`. A 2026-07-28 `server/discover` for a server remembered as 2025-only is answered at
+ * once, before the upstream is ready. Messages that arrive meanwhile wait and keep their order; a request made while
+ * no choice could be made gets the error, and the next one tries again.
  *
  * What is remembered is checked at first contact: a server remembered as modern that refuses a modern request the
  * 2025 way, or one remembered as legacy that refuses `initialize` the modern way, is detected again and served by
- * the right link. A 2026-07-28 `server/discover` for a server remembered as 2025-only is answered at once.
+ * the right link.
  */
 export class EraLink implements Link {
   private link?: Link;
-  /** Settles once a link is chosen or the decision failed: what arrives meanwhile waits for it. */
+  /** Settles once a link is chosen or the choice failed: what arrives meanwhile waits for it, in arrival order. */
   private choosing?: Promise<void>;
   private chosen?: () => void;
   private readonly early: ClientNotification[] = [];
@@ -50,29 +57,26 @@ export class EraLink implements Link {
     this.probe = new StatelessExchange(context, settings);
   }
 
-  async request(request: ClientRequest): Promise<Reply> {
-    const link = await this.chosenLink();
-    if (link) return link.request(request);
+  // Once chosen, each call goes straight to the link, adding no turn of the event loop that could reorder messages.
+  request(request: ClientRequest): Promise<Reply> {
+    if (this.link) return this.link.request(request);
+    if (this.choosing) return this.choosing.then(() => this.request(request));
     this.choosing = new Promise((resolve) => (this.chosen = resolve));
-    try {
-      return await this.decide(request);
-    } finally {
-      const chosen = this.chosen;
-      this.chosen = this.choosing = undefined;
-      chosen?.();
-    }
+    return this.decide(request).finally(() => this.settled());
   }
 
-  async notify(notification: ClientNotification): Promise<void> {
-    const link = await this.chosenLink();
-    if (link) return link.notify(notification);
+  notify(notification: ClientNotification): Promise<void> {
+    if (this.link) return this.link.notify(notification);
+    if (this.choosing) return this.choosing.then(() => this.notify(notification));
     this.early.push(notification);
+    return Promise.resolve();
   }
 
-  async respond(response: ClientResponse): Promise<void> {
-    const link = await this.chosenLink();
-    if (link) return link.respond(response);
+  respond(response: ClientResponse): Promise<void> {
+    if (this.link) return this.link.respond(response);
+    if (this.choosing) return this.choosing.then(() => this.respond(response));
     this.logger.debug('dropping a response from the client before any request', { id: response.id });
+    return Promise.resolve();
   }
 
   beginShutdown(): void {
@@ -83,20 +87,29 @@ export class EraLink implements Link {
     await this.link?.close();
   }
 
-  /** The link once chosen (waiting while a decision is under way), or undefined when none is. */
-  private async chosenLink(): Promise<Link | undefined> {
-    while (!this.link && this.choosing) await this.choosing;
-    return this.link;
+  /** The choice is made (or failed): whoever waits goes on. */
+  private settled(): void {
+    const chosen = this.chosen;
+    this.chosen = this.choosing = undefined;
+    chosen?.();
   }
 
   private async decide(first: ClientRequest): Promise<Reply> {
+    // Only Streamable HTTP upstreams have a remembered era: one known means no need to wait for the transport.
     const remembered = await this.verdicts.get();
-    if (clientEraOf(first) === 'modern') {
-      if (remembered?.verdict.era === 'legacy') return this.use({ client: 'modern', upstream: 'legacy' }).request(first);
-      if (remembered && first.method === 'server/discover' && remembered.freshDiscover) {
-        this.use({ client: 'modern', upstream: 'modern' });
-        return { message: { jsonrpc: '2.0', id: first.id, result: remembered.freshDiscover.result } };
-      }
+    const modernClient = clientEraOf(first) === 'modern';
+    if (modernClient && remembered?.verdict.era === 'legacy') return this.use({ client: 'modern', upstream: 'legacy' }).request(first);
+    if (modernClient && remembered && first.method === 'server/discover' && remembered.freshDiscover) {
+      this.use({ client: 'modern', upstream: 'modern' });
+      return { message: { jsonrpc: '2.0', id: first.id, result: remembered.freshDiscover.result } };
+    }
+    try {
+      await this.context.upstream.ready();
+    } catch (err) {
+      return failedReply(first.id, asBridgeError(err));
+    }
+    if (this.context.upstream.transport() === 'stream') return this.use({ stream: true }).request(first);
+    if (modernClient) {
       if (!remembered && first.method === 'server/discover') return this.probeFor(first);
       return this.firstModernContact(first, remembered !== undefined);
     }
@@ -115,11 +128,9 @@ export class EraLink implements Link {
   private use(choice: LinkChoice): Link {
     const link = this.choose(choice);
     this.link = link;
-    this.logger.debug('eras known', { client: choice.client, upstream: choice.upstream });
+    this.logger.debug('link chosen', 'stream' in choice ? { transport: 'stream' } : { client: choice.client, upstream: choice.upstream });
     for (const notification of this.early.splice(0)) void link.notify(notification);
-    const chosen = this.chosen;
-    this.chosen = this.choosing = undefined;
-    chosen?.();
+    this.settled();
     return link;
   }
 

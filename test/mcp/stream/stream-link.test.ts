@@ -76,6 +76,7 @@ class LineServer {
 /** An upstream whose streams are loopback sockets to the line server; counts recoverFrom() calls. */
 class LoopbackUpstream implements Upstream {
   readonly url = new URL('http://127.0.0.1/');
+  readonly cacheKey = 'loopback';
   readonly headers = {};
   readonly carriesServerRequests = false;
   recovered: UpstreamFailure[] = [];
