@@ -1,7 +1,6 @@
 import type { ClientRequest } from '../link';
 import { declaredVersionOf } from './meta';
-import type { Era } from './versions';
-import { isModernVersion } from './versions';
+import { isModernVersion, type Era } from './versions';
 
 /**
  * The era a stdio client speaks, from its first request: `initialize` opens a 2025 session; `server/discover` (the

@@ -1,7 +1,7 @@
-import { asBridgeError, BridgeError, toJsonRpcError } from '../../errors/catalogue';
+import { asBridgeError, BridgeError } from '../../errors/catalogue';
 import type { Logger } from '../../log/logger';
-import { errorResponse, type JsonRpcId } from '../jsonrpc';
 import type { ClientNotification, ClientRequest, ClientResponse, Link, LinkContext, LinkSettings, Reply } from '../link';
+import { failedReply } from '../modern/replies';
 import { bridgeRequestId, StatelessExchange } from '../modern/stateless-exchange';
 import { clientEraOf } from './client-era';
 import { isLegacyRefusal, readProbe, type Detection, type Verdict } from './detect';
@@ -134,9 +134,14 @@ export class EraLink implements Link {
     return link;
   }
 
-  /** A modern client's own server/discover is the probe: its answer decides, and is the client's answer. */
+  /**
+   * A modern client's own server/discover is the probe: its answer decides, and is the client's answer. One that
+   * names no version would go without the 2026-07-28 headers, which a modern server refuses: it gets ours.
+   */
   private async probeFor(first: ClientRequest): Promise<Reply> {
-    const sent = await this.probe.send(first.id, first.message, first.text);
+    const named = declaredVersionOf(first.message) !== undefined;
+    const probe = named ? first.message : discoverRequest(first.id, requestMeta({}));
+    const sent = await this.probe.send(first.id, probe, named ? first.text : JSON.stringify(probe));
     const detection = await this.settle(readProbe(sent, this.host));
     if ('failed' in detection) return failedReply(first.id, detection.failed);
     if (detection.verdict.era === 'legacy') {
@@ -211,10 +216,6 @@ export class EraLink implements Link {
 
 function describe(verdict: Verdict): string {
   return verdict.era === 'modern' ? `MCP ${verdict.version}` : 'MCP 2025 (initialize and sessions)';
-}
-
-function failedReply(id: JsonRpcId, failure: BridgeError): Reply {
-  return { message: errorResponse(id, toJsonRpcError(failure)), failure };
 }
 
 /** The client's identity and capabilities from its initialize. */

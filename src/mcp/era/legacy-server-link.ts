@@ -1,6 +1,6 @@
-import { BridgeError, toJsonRpcError } from '../../errors/catalogue';
-import { errorResponse, type JsonRpcId } from '../jsonrpc';
+import { BridgeError } from '../../errors/catalogue';
 import type { ClientNotification, ClientRequest, ClientResponse, Link, LinkContext, Reply } from '../link';
+import { failedReply } from '../modern/replies';
 
 /**
  * A 2026-07-28 client in front of a 2025-only server: there is nothing to relay (the spec's matrix says this pair
@@ -12,7 +12,8 @@ export class LegacyServerLink implements Link {
   constructor(private readonly context: LinkContext) {}
 
   async request({ id, method }: ClientRequest): Promise<Reply> {
-    return legacyServerReply(id, method, this.context.upstream.url.host);
+    const host = this.context.upstream.url.host;
+    return failedReply(id, new BridgeError('LEGACY_SERVER', `${host} speaks only MCP 2025 (initialize, sessions): ${method} is a 2026-07-28 request it cannot serve.`));
   }
 
   async notify({ method }: ClientNotification): Promise<void> {
@@ -24,9 +25,4 @@ export class LegacyServerLink implements Link {
   }
 
   async close(): Promise<void> {}
-}
-
-export function legacyServerReply(id: JsonRpcId, method: string, host: string): Reply {
-  const failure = new BridgeError('LEGACY_SERVER', `${host} speaks only MCP 2025 (initialize, sessions): ${method} is a 2026-07-28 request it cannot serve.`);
-  return { message: errorResponse(id, toJsonRpcError(failure)), failure };
 }

@@ -28,6 +28,12 @@ interface Stored {
   discover?: { result: unknown; until: number };
 }
 
+/** A verdict as held in memory: with the discover result and until when it may be reused. */
+interface Held {
+  verdict: Verdict;
+  discover?: { discovered: Discovered; until: number };
+}
+
 /** What was remembered about an upstream: its verdict, and the discover result when still fresh. */
 export interface Remembered {
   verdict: Verdict;
@@ -41,7 +47,7 @@ export interface Remembered {
  * Without a store (--no-cache) verdicts live for the process only.
  */
 export class EraVerdicts {
-  private memory?: { verdict: Verdict; discover?: { discovered: Discovered; until: number } };
+  private memory?: Held;
 
   constructor(
     private readonly store: VerdictStore | undefined,
@@ -79,7 +85,7 @@ export class EraVerdicts {
 }
 
 /** A stored entry, checked as untrusted input (another process, or anyone with the file, wrote it). */
-function parseStored(data: unknown): EraVerdicts['memory'] {
+function parseStored(data: unknown): Held | undefined {
   if (!isJsonObject(data)) return undefined;
   if (data.era === 'legacy') return { verdict: { era: 'legacy' } };
   if (data.era !== 'modern' || typeof data.version !== 'string' || !mutualModernVersion([data.version])) return undefined;

@@ -1,9 +1,8 @@
-import { BridgeError, toJsonRpcError } from '../../errors/catalogue';
 import { paramsOf } from '../era/meta';
-import type { Sent } from '../http/forwarder';
-import { errorResponse, idKey, type JsonRpcId } from '../jsonrpc';
+import { idKey } from '../jsonrpc';
 import type { ClientNotification, ClientRequest, ClientResponse, Link, LinkContext, LinkSettings, Reply } from '../link';
 import { keepListening } from './listen-stream';
+import { cancelledReply, replyOf } from './replies';
 import { StatelessExchange } from './stateless-exchange';
 
 /**
@@ -64,15 +63,4 @@ export class ModernLink implements Link {
   async close(): Promise<void> {
     // Nothing to end on the server: the relay's signal already closed every response stream.
   }
-}
-
-/** The reply for a request the client cancelled (it no longer waits for one; an SDK ignores it). */
-export function cancelledReply(id: JsonRpcId): Reply {
-  return { message: errorResponse(id, toJsonRpcError(new BridgeError('REQUEST_CANCELLED', `Request ${JSON.stringify(id)} was cancelled by the client; its response stream was closed.`))) };
-}
-
-export function replyOf(id: JsonRpcId, sent: Sent | undefined): Reply {
-  if (!sent) return { message: errorResponse(id, toJsonRpcError(new BridgeError('SHUTTING_DOWN', 'mcp-bridge is shutting down.'))) };
-  if ('failed' in sent) return { message: errorResponse(id, toJsonRpcError(sent.failed)), failure: sent.failed };
-  return { message: sent.answer, text: sent.text };
 }

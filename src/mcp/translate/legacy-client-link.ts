@@ -5,7 +5,7 @@ import { rpcErrorOf, SPEC_ERRORS } from '../era/spec-errors';
 import type { Sent } from '../http/forwarder';
 import { idKey, type JsonRpcId } from '../jsonrpc';
 import type { ClientNotification, ClientRequest, ClientResponse, Link, LinkContext, LinkSettings, Reply } from '../link';
-import { cancelledReply, replyOf } from '../modern/modern-link';
+import { cancelledReply, failedReply, replyOf } from '../modern/replies';
 import { StatelessExchange } from '../modern/stateless-exchange';
 import { ChangeListener } from './change-listener';
 import { ClientQuestions } from './client-questions';
@@ -53,7 +53,7 @@ export class LegacyClientLink implements Link {
         return empty(id);
       case 'resources/subscribe':
       case 'resources/unsubscribe': {
-        if (typeof params?.uri !== 'string') return replyOf(id, { failed: new BridgeError('INVALID_REQUEST', `${method} needs a uri.`) });
+        if (typeof params?.uri !== 'string') return failedReply(id, new BridgeError('INVALID_REQUEST', `${method} needs a uri.`));
         await (method === 'resources/subscribe' ? this.changes.subscribe(params.uri) : this.changes.unsubscribe(params.uri));
         return empty(id);
       }
