@@ -11,6 +11,8 @@ import type { ClientSession } from './client-session';
 
 /** How long a resources/subscribe waits for the server to acknowledge the new subscription before answering anyway. */
 const ACK_WAIT_MS = 10_000;
+/** How long the client's first requests wait for the first stream to be acknowledged (then they go anyway). */
+const FIRST_ACK_HOLD_MS = 2_000;
 const GRACEFUL_RELISTEN_MS = 1_000;
 
 /** One `subscriptions/listen` request and what it asked for. */
@@ -36,6 +38,7 @@ export class ChangeListener {
   private readonly live = new Map<string, Listening>();
   private current?: Listening;
   private started = false;
+  private firstListen?: Promise<void>;
   private readonly logger: Logger;
 
   constructor(
@@ -54,7 +57,16 @@ export class ChangeListener {
   /** The client is initialized: listen for the list changes the server announces. */
   start(): void {
     this.started = true;
-    void this.relisten();
+    this.firstListen = this.relisten();
+  }
+
+  /**
+   * Resolves once the first stream is acknowledged (bounded): a request sent before that could change a list while
+   * nobody listens yet, and its notification would be lost.
+   */
+  whenListening(): Promise<void> {
+    if (!this.firstListen) return Promise.resolve();
+    return Promise.race([this.firstListen, sleep(FIRST_ACK_HOLD_MS, undefined, { ref: false })]);
   }
 
   async subscribe(uri: string): Promise<void> {

@@ -58,6 +58,7 @@ export class LegacyClientLink implements Link {
         return empty(id);
       }
     }
+    await this.changes.whenListening();
     const key = idKey(id);
     const cancel = new AbortController();
     this.inFlight.set(key, cancel);

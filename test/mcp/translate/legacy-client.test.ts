@@ -156,3 +156,22 @@ test('a server that listed 2026-07-28 and then refuses it is a tagged contradict
   expect((await relay.answerTo('l')).error.data.tag).toBe('MCP_BRIDGE_ERA_CONTRADICTION');
   await relay.until(() => store.entries.size === 0);
 });
+
+test('requests right after initialized wait for the listen stream to be acknowledged, so no list change is missed', async () => {
+  const order: string[] = [];
+  server.handle('subscriptions/listen', async (message, res) => {
+    const sse = new SseResponse(res);
+    // A slow acknowledgement: a call not held back would reach the server first.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    order.push('acknowledged');
+    await sse.send({ data: { jsonrpc: '2.0', method: 'notifications/subscriptions/acknowledged', params: { _meta: { 'io.modelcontextprotocol/subscriptionId': message.id }, notifications: {} } } });
+  });
+  server.handle('tools/call', (message, res) => {
+    order.push('called');
+    json(res, result(message.id, { content: [{ type: 'text', text: 'changed something' }] }));
+  });
+  await start();
+  relay.send(call('early', 'change'));
+  expect((await relay.answerTo('early')).result.content[0].text).toBe('changed something');
+  expect(order).toEqual(['acknowledged', 'called']);
+});
