@@ -39,6 +39,16 @@ test.each([
   expect(server.sessions.has(calls[1].sessionId!)).toBe(true);
 });
 
+test('a 404 whose body is a JSON-RPC "method not found" (a dual-era server on an unknown method) is relayed, not taken for a lost session', async () => {
+  server.handle('nope/nothing', (m, res) => {
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ jsonrpc: '2.0', id: m.id, error: { code: -32601, message: 'Method not found' } }));
+  });
+  relay.send({ jsonrpc: '2.0', id: 'u', method: 'nope/nothing' });
+  expect((await relay.answerTo('u')).error).toEqual({ code: -32601, message: 'Method not found' });
+  expect(server.posted('initialize')).toHaveLength(1);
+});
+
 test('concurrent requests that all find the session gone share one re-initialisation, and the GET stream follows the new session', async () => {
   server.forgetSessions();
 
