@@ -114,15 +114,25 @@ export class EraLink implements Link {
       return this.firstModernContact(first, remembered !== undefined);
     }
     if (remembered?.verdict.era === 'legacy') {
-      const session = this.use({ client: 'legacy', upstream: 'legacy' });
-      const reply = await session.request(first);
-      if (!showsModernServer(reply)) return reply;
+      const reply = await this.legacyFirst(first);
+      if (reply) return reply;
       this.logger.info('the server remembered as MCP 2025 refused initialize the 2026-07-28 way; detecting its era again');
-      await session.close();
-      this.link = undefined;
       await this.verdicts.forget();
     }
     return this.detectForLegacyClient(first);
+  }
+
+  /**
+   * Sends a 2025 client's first request the 2025 way; undefined (and no link chosen) when the answer shows a server
+   * that speaks only the 2026-07-28 revision.
+   */
+  private async legacyFirst(first: ClientRequest): Promise<Reply | undefined> {
+    const session = this.use({ client: 'legacy', upstream: 'legacy' });
+    const reply = await session.request(first);
+    if (!showsModernServer(reply)) return reply;
+    await session.close();
+    this.link = undefined;
+    return undefined;
   }
 
   private use(choice: LinkChoice): Link {
@@ -176,7 +186,13 @@ export class EraLink implements Link {
       // A corrective -32022 named another mutual version: ask again in it.
       detection = await this.discover(requestMeta(client, detection.verdict.version));
     }
-    if ('failed' in detection) return failedReply(first.id, detection.failed);
+    if ('failed' in detection) {
+      // A probe that may have reached the server but got no answer (e.g. a gateway's bare 502) says nothing about the
+      // era, and its failure is not the client's: the client's own request, sent the 2025 way, gets its real answer.
+      if (detection.failed.tag !== 'MAY_HAVE_RUN') return failedReply(first.id, detection.failed);
+      this.logger.debug('the era probe got no answer; sending the request the 2025 way', { error: detection.failed.detail });
+      return (await this.legacyFirst(first)) ?? failedReply(first.id, detection.failed);
+    }
     const { verdict } = detection;
     if (verdict.era === 'legacy') {
       const reply = await this.use({ client: 'legacy', upstream: 'legacy' }).request(first);

@@ -112,6 +112,20 @@ test('a server remembered as 2025-only that now refuses initialize the 2026-07-2
   expect(store.era(key())).toBe('modern');
 });
 
+test("a probe that gets only a gateway's bare 502 decides nothing: the 2025 client's own initialize is sent and answered, nothing is remembered", async () => {
+  // A gateway that could not tell whether it delivered the probe (an early Teleport build's bare 502).
+  server.gate = (seen, res) => {
+    if (seen.message?.method !== 'server/discover') return false;
+    res.writeHead(502, { 'content-type': 'text/plain' }).end('Bad Gateway');
+    return true;
+  };
+  const relay = bridge();
+  expect((await relay.initialize()).result.serverInfo.name).toBe('scripted');
+  expect(server.posted('server/discover')).toHaveLength(1);
+  expect(server.posted('initialize')).toHaveLength(1);
+  expect(store.era(key())).toBeUndefined();
+});
+
 test('a 2025 server that answers server/discover with an empty result is served as a session', async () => {
   server.handle('server/discover', (message, res) => json(res, result(message.id, {})));
   const relay = bridge();
