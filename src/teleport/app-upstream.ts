@@ -1,17 +1,20 @@
 import type { Duplex } from 'node:stream';
 import type { Dispatcher } from 'undici';
+import type { CacheStore } from '../cache';
 import { BridgeError } from '../errors/catalogue';
 import { validityError, type CredentialWatcher, type Credentials } from '../identity';
 import type { Logger } from '../log/logger';
 import { RotatingPool, type TlsMaterial } from '../upstream/rotating-pool';
 import type { RecoveryVerdict, Upstream, UpstreamFailure, UpstreamTransport } from '../upstream/types';
 import { obtainAppCert, type AppCert } from './app-cert';
+import { AppCertCache } from './app-cert-cache';
 import { AppSessionRecovery, type ProbeOutcome } from './app-session-recovery';
 import { describeAnswerLimits } from './sse-line-limits';
 import { findMcpApp, type McpApp } from './apps';
 import { authClientForIdentity, type AuthClient } from './auth-client';
 import { ConnectionUpgrade, upgradedAppConnector } from './connection-upgrade';
-import { pingProxy, type ProxyPing } from './ping';
+import { LookupCache } from './lookup-cache';
+import { pingProxy, type ProxyPing, type WebTrust } from './ping';
 import { parseProxyAddress, type ProxyAddress } from './proxy-address';
 import { classifyTlsFailure } from '../tls/failure';
 import { dialMcpStream } from './stream-dialer';
@@ -31,6 +34,8 @@ export interface TeleportUpstreamOptions {
   /** -H headers, already validated. */
   headers: Record<string, string>;
   logger: Logger;
+  /** The user's cache, shared with the other bridge processes: app certificates, ping and app lookup. */
+  cache?: CacheStore;
 }
 
 /** How long before an issued app certificate's NotAfter it is replaced (capped at a third of its lifetime). */
@@ -75,6 +80,8 @@ class TeleportUpstream implements Upstream {
   private auth?: { client: AuthClient; generation: number };
   /** Behind an L7 load balancer every dial goes through the proxy's connection upgrade. */
   private readonly upgrade: ConnectionUpgrade;
+  private readonly certCache?: AppCertCache;
+  private readonly lookups?: LookupCache;
   private appUpgrade?: ConnectionUpgradeOptions;
   /** The one renewal in progress; concurrent recoveries and events share it. `forced` reissues whatever the generation. */
   private renewing?: { done: Promise<boolean>; forced: boolean };
@@ -91,6 +98,10 @@ class TeleportUpstream implements Upstream {
     this.headers = options.headers;
     this.logger = options.logger.child('teleport');
     this.upgrade = new ConnectionUpgrade(this.proxy, { extraCAs: options.extraCAs, insecure: options.insecure }, this.logger);
+    if (options.cache) {
+      this.certCache = new AppCertCache(options.cache, this.logger);
+      this.lookups = new LookupCache(options.cache, this.logger);
+    }
     options.identity.on('generation', this.onGeneration);
     this.sessionRecovery = new AppSessionRecovery({
       appName: options.app,
@@ -197,7 +208,7 @@ class TeleportUpstream implements Upstream {
   private async start(): Promise<void> {
     try {
       // Ping and identity → app lookup are independent: run them together to shorten start-up.
-      const [ping, found] = await Promise.allSettled([pingProxy(this.proxy, { extraCAs: this.options.extraCAs, insecure: this.options.insecure }), this.findApp()]);
+      const [ping, found] = await Promise.allSettled([this.pingProxy(), this.findApp()]);
       if (ping.status === 'rejected') throw ping.reason;
       if (found.status === 'rejected') throw found.reason;
       const { creds, app } = found.value;
@@ -215,13 +226,21 @@ class TeleportUpstream implements Upstream {
     }
   }
 
+  /** The ping (with the connection-upgrade decision), from the cache when another process asked a moment ago. */
+  private pingProxy(): Promise<ProxyPing> {
+    const trust: WebTrust = { extraCAs: this.options.extraCAs, insecure: this.options.insecure };
+    const ping = () => pingProxy(this.proxy, trust);
+    return this.lookups ? this.lookups.proxy(this.proxy, trust, this.upgrade, ping) : ping();
+  }
+
   /** The identity (read again now when tbot had not written a usable one yet), then the app it may use. */
   private async findApp(): Promise<{ creds: Credentials; app: McpApp }> {
     const creds = await this.options.identity.acquire();
     // An expired identity would only fail the lookup's handshake: name the real problem instead.
     const unusable = validityError(creds);
     if (unusable) throw unusable;
-    return { creds, app: await findMcpApp(this.authFor(creds), this.options.app) };
+    const find = () => findMcpApp(this.authFor(creds), this.options.app);
+    return { creds, app: await (this.lookups ? this.lookups.app(this.proxy, this.options.app, creds, find) : find()) };
   }
 
   /** One Auth Service client per identity generation: a new generation must be used before the old expires. */
@@ -238,14 +257,18 @@ class TeleportUpstream implements Upstream {
     const target = this.target!;
     const unusable = validityError(creds);
     if (unusable) return Promise.reject(unusable);
-    return obtainAppCert({
-      auth: this.authFor(creds),
-      credentials: creds,
-      app: target.app,
-      clusterName: target.ping.clusterName,
-      signatureAlgorithmSuite: target.ping.signatureAlgorithmSuite,
-      logger: this.logger,
-    });
+    const request = () =>
+      obtainAppCert({
+        auth: this.authFor(creds),
+        credentials: creds,
+        app: target.app,
+        clusterName: target.ping.clusterName,
+        signatureAlgorithmSuite: target.ping.signatureAlgorithmSuite,
+        logger: this.logger,
+      });
+    if (!this.certCache) return request();
+    // The certificate in use is being replaced (refused, or about to expire): the cache must not hand it back.
+    return this.certCache.obtain({ proxy: this.proxy.hostPort, cluster: target.ping.clusterName, app: target.app.name, credentials: creds }, request, this.cert);
   }
 
   private material(cert: AppCert): TlsMaterial {

@@ -49,6 +49,7 @@ async function probe(proxy: ProxyAddress, trust: WebTrust): Promise<ProbeResult>
  */
 export class ConnectionUpgrade {
   private decided?: Promise<ProbeResult>;
+  private known?: boolean;
 
   constructor(
     private readonly proxy: ProxyAddress,
@@ -64,10 +65,22 @@ export class ConnectionUpgrade {
       this.decided = pending;
       const result = await pending;
       if (!result.settled) this.decided = undefined;
-      else if (result.required) this.logger.info('ALPN does not reach the Teleport Proxy (L7 load balancer in front): using the connection upgrade', { proxy: this.proxy.hostPort });
+      else this.known = result.required;
+      if (this.known) this.logger.info('ALPN does not reach the Teleport Proxy (L7 load balancer in front): using the connection upgrade', { proxy: this.proxy.hostPort });
       return result.required;
     }
     return (await this.decided).required;
+  }
+
+  /** Takes a decision made earlier (by another process, from the cache) instead of probing. */
+  assume(required: boolean): void {
+    this.decided = Promise.resolve({ required, settled: true });
+    this.known = required;
+  }
+
+  /** True once the decision does not depend on a probe that could not reach the proxy: it is worth remembering. */
+  settled(): boolean {
+    return this.known !== undefined || connUpgradeOverride(this.proxy.hostPort) !== undefined;
   }
 
   /** The `upgrade` option for dialTls, or undefined when dials go straight to the ALPN router. */

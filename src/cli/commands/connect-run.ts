@@ -3,10 +3,12 @@ import { CredentialWatcher, type IdentitySource } from '../../identity';
 import type { Logger } from '../../log/logger';
 import { runRelay } from '../../mcp/relay';
 import type { Upstream } from '../../upstream/types';
+import { cacheFromArgs } from '../cache-options';
 import { connectionFromArgs, readCaFiles, warnIfInsecure, type ConnectionSettings } from '../connection-options';
 import { exitCodes } from '../exit-codes';
 import { loggerFromArgs } from '../global-options';
 import { optionalIdentitySourceFromArgs } from '../identity-options';
+import { parentGone } from '../parent-watch';
 import { relaySettingsFromArgs, type RelayArgs } from '../relay-options';
 import type { ConnectArgs } from './connect';
 
@@ -32,16 +34,29 @@ async function buildUpstream(args: ConnectArgs, settings: ConnectionSettings, lo
   const { createTeleportUpstream } = await import('../../teleport');
   const identity = new CredentialWatcher(source, { logger });
   await identity.startWatching(); // never fails: unusable files are reported per request until tbot fixes them
-  const upstream = createTeleportUpstream({ proxy: settings.proxy, app: args.app, identity, extraCAs, insecure: settings.insecure, headers: settings.headers, logger });
+  const upstream = createTeleportUpstream({
+    proxy: settings.proxy,
+    app: args.app,
+    identity,
+    extraCAs,
+    insecure: settings.insecure,
+    headers: settings.headers,
+    logger,
+    cache: cacheFromArgs(args, logger),
+  });
   return { upstream, identity };
 }
 
-/** Resolves on the first SIGTERM or SIGINT: the client is closing us. */
-function stopSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once('SIGTERM', () => resolve());
-    process.once('SIGINT', () => resolve());
-  });
+/** Resolves on the first SIGTERM or SIGINT (the client is closing us), or once the client is gone without a word. */
+function stopSignal(logger: Logger): Promise<void> {
+  const orphaned = parentGone().then(() => logger.info('the process that started mcp-bridge is gone; closing'));
+  return Promise.race([
+    orphaned,
+    new Promise<void>((resolve) => {
+      process.once('SIGTERM', () => resolve());
+      process.once('SIGINT', () => resolve());
+    }),
+  ]);
 }
 
 /** `mcp-bridge connect`: relays stdio to the upstream until the client closes stdin or signals. */
@@ -71,7 +86,7 @@ export async function runConnect(args: ConnectArgs): Promise<void> {
     output: process.stdout,
     logger,
     ...relay,
-    stop: stopSignal(),
+    stop: stopSignal(logger),
   });
   await identity?.close();
   // Leftover handles (file watchers, sockets in teardown) must not keep a closed bridge alive.
