@@ -1,4 +1,4 @@
-import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { createHash, createHmac, createPrivateKey, timingSafeEqual, X509Certificate } from 'node:crypto';
 import { entryName, type CacheEntry, type CacheStore } from '../cache';
 import { teleportIdentityOf, type Credentials } from '../identity';
 import type { Logger } from '../log/logger';
@@ -29,6 +29,8 @@ interface Stored {
   identityNotBefore: string;
   certPem: string;
   keyPem: string;
+  /** HMAC of the fields above under a key derived from the identity's private key (see macOf). */
+  mac: string;
 }
 
 /** What `identity` and `doctor` show about one cached certificate (no key material). */
@@ -53,7 +55,25 @@ const nameOf = (key: AppCertKey) => entryName(KIND, [key.proxy, key.cluster, key
 function isStored(data: unknown): data is Stored {
   if (!data || typeof data !== 'object') return false;
   const d = data as Record<string, unknown>;
-  return ['proxy', 'cluster', 'app', 'user', 'identity', 'identityNotBefore', 'certPem', 'keyPem'].every((k) => typeof d[k] === 'string');
+  return ['proxy', 'cluster', 'app', 'user', 'identity', 'identityNotBefore', 'certPem', 'keyPem', 'mac'].every((k) => typeof d[k] === 'string');
+}
+
+/**
+ * Binds an entry to the identity it was issued from: only a holder of that identity's private key (who could ask for
+ * an app certificate anyway) can write an entry this accepts, and any change to a field is detected. The key is
+ * derived from the private key's PKCS#8 DER, so tbot's directory and its combined identity file agree.
+ */
+function macOf(fields: Omit<Stored, 'mac'>, credentials: Credentials): string {
+  const der = createPrivateKey(credentials.keyPem).export({ type: 'pkcs8', format: 'der' });
+  const key = createHash('sha256').update('mcp-bridge app-cert cache\0').update(der).digest();
+  const { proxy, cluster, app, user, identity, identityNotBefore, certPem, keyPem } = fields;
+  return createHmac('sha256', key).update(JSON.stringify([proxy, cluster, app, user, identity, identityNotBefore, certPem, keyPem])).digest('hex');
+}
+
+function macMatches(stored: Stored, credentials: Credentials): boolean {
+  const expected = Buffer.from(macOf(stored, credentials), 'hex');
+  const given = Buffer.from(stored.mac, 'hex');
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 /** The certificate in `data` if it is one for `key`'s app and identity, whole and usable now; else why not. */
@@ -63,6 +83,7 @@ function usable(data: unknown, key: AppCertKey, now: Date): AppCert | string {
   if (data.proxy !== key.proxy || data.cluster !== key.cluster || data.app !== key.app || data.identity !== key.credentials.fingerprint) {
     return 'issued for another proxy, cluster, app or identity';
   }
+  if (!macMatches(data, key.credentials)) return 'changed since it was written (its MAC does not match)';
   let cert: X509Certificate;
   try {
     cert = new X509Certificate(data.certPem);
@@ -135,7 +156,7 @@ export class AppCertCache {
 
   private async save(name: string, key: AppCertKey, cert: AppCert): Promise<void> {
     const { credentials } = key;
-    const stored: Stored = {
+    const fields: Omit<Stored, 'mac'> = {
       proxy: key.proxy,
       cluster: key.cluster,
       app: key.app,
@@ -145,6 +166,7 @@ export class AppCertCache {
       certPem: cert.certPem,
       keyPem: cert.keyPem,
     };
+    const stored: Stored = { ...fields, mac: macOf(fields, credentials) };
     // Never kept past the identity it came from, whatever NotAfter the cluster gave the certificate.
     const until = new Date(Math.min(cert.notAfter.getTime(), credentials.identity.notAfter.getTime()));
     if (!(await this.store.write(name, stored, until))) return;
