@@ -14,7 +14,13 @@ export interface CacheEntry {
   data: unknown;
 }
 
-export type CacheStatus = { usable: true; dir: string } | { usable: false; dir: string; reason: string };
+/** `absent`: the directory does not exist and this store was told not to create it (nothing cached yet). */
+export type CacheStatus = { usable: true; dir: string } | { usable: false; dir: string; reason: string; absent?: true };
+
+export interface CacheStoreOptions {
+  /** Create the directory when missing (default true); false for commands that only show what is cached. */
+  create?: boolean;
+}
 
 const FORMAT = 1;
 const SUFFIX = '.json';
@@ -53,6 +59,7 @@ export class CacheStore {
   constructor(
     readonly dir: string,
     private readonly logger: Logger,
+    private readonly options: CacheStoreOptions = {},
   ) {}
 
   /** Creates and checks the directory, once. */
@@ -67,11 +74,13 @@ export class CacheStore {
       return { usable: false, dir: this.dir, reason };
     };
     try {
-      await mkdir(this.dir, { recursive: true, mode: 0o700 });
+      if (this.options.create ?? true) await mkdir(this.dir, { recursive: true, mode: 0o700 });
       const unsafe = notPrivate(await stat(this.dir), 'directory');
       return unsafe ? refuse(unsafe) : { usable: true, dir: this.dir };
     } catch (err) {
-      return refuse((err as NodeJS.ErrnoException).code ?? String(err));
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' && this.options.create === false) return { usable: false, dir: this.dir, reason: 'does not exist yet', absent: true };
+      return refuse(code ?? String(err));
     }
   }
 

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { CacheStore, defaultCacheDir } from '../cache';
+import { CacheStore, defaultCacheDir, type CacheStoreOptions } from '../cache';
 import type { Logger } from '../log/logger';
 import { envFlag } from './connection-options';
 
@@ -27,7 +27,7 @@ export function withCacheOptions<T>(y: Argv<T>): Argv<T & CacheArgs> {
 }
 
 /** The cache to use, or undefined with --no-cache. Nothing is touched on disk until it is first used. */
-export function cacheFromArgs(args: CacheArgs, logger: Logger): CacheStore | undefined {
+export function cacheFromArgs(args: CacheArgs, logger: Logger, options?: CacheStoreOptions): CacheStore | undefined {
   if (!args.cache) return undefined;
-  return new CacheStore(args.cacheDir ? resolve(args.cacheDir) : defaultCacheDir(), logger.child('cache'));
+  return new CacheStore(args.cacheDir ? resolve(args.cacheDir) : defaultCacheDir(), logger.child('cache'), options);
 }

@@ -2,7 +2,7 @@ import type { BridgeError } from '../errors/catalogue';
 import type { DoctorContext } from './context';
 
 /** The steps doctor can run, in the order they are shown. */
-export type CheckId = 'identity' | 'validity' | 'renewal' | 'reissue' | 'proxy' | 'auth' | 'app' | 'app-cert' | 'mcp';
+export type CheckId = 'identity' | 'validity' | 'renewal' | 'reissue' | 'proxy' | 'auth' | 'app' | 'app-cert' | 'mcp' | 'cache';
 
 /** ✓ pass, ! warn (works, but needs attention), ✗ fail, - skipped because a step it needs did not pass. */
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';

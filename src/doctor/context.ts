@@ -1,3 +1,4 @@
+import type { CacheStore } from '../cache';
 import { BridgeError } from '../errors/catalogue';
 import type { CredentialWatcher, Credentials, IdentitySource } from '../identity';
 import type { Logger } from '../log/logger';
@@ -14,6 +15,8 @@ export interface DoctorOptions {
   /** -H headers, sent on the MCP round trip like connect sends them. */
   headers: Record<string, string>;
   logger: Logger;
+  /** The certificate cache connect would use (shown, never written); undefined with --no-cache. */
+  cache?: CacheStore;
   /** Bound on each network step. */
   timeoutMs?: number;
   now?: () => Date;

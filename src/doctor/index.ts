@@ -3,6 +3,7 @@ import type { Check } from './check';
 import { appCertCheck } from './checks/app-cert';
 import { appCheck } from './checks/app';
 import { authCheck } from './checks/auth';
+import { cacheCheck } from './checks/cache';
 import { identityCheck } from './checks/identity';
 import { mcpCheck } from './checks/mcp';
 import { proxyCheck } from './checks/proxy';
@@ -20,9 +21,9 @@ export { renderDoctorJson, renderDoctorText } from './render';
 const IDENTITY_AND_CLUSTER: Check[] = [identityCheck, validityCheck, renewalCheck, reissueCheck, proxyCheck, authCheck];
 const APP_STEPS: Check[] = [appCheck, appCertCheck, mcpCheck];
 
-/** The steps for these options: the app steps only when an app is named. */
+/** The steps for these options: the app steps only when an app is named; the cache last. */
 export function doctorChecks(options: Pick<DoctorOptions, 'app'>): Check[] {
-  return options.app ? [...IDENTITY_AND_CLUSTER, ...APP_STEPS] : IDENTITY_AND_CLUSTER;
+  return [...IDENTITY_AND_CLUSTER, ...(options.app ? APP_STEPS : []), cacheCheck];
 }
 
 /** Runs every step (skipping those whose prerequisites failed) and closes what they opened. Never throws for a failed step. */

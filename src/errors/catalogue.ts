@@ -200,6 +200,10 @@ export const CATALOGUE = {
     "The MCP client's config file or its directory could not be read or written.",
     'Check the path and permissions named in the detail, pass --client-config PATH to write elsewhere, or omit --client-config to print the entry.',
   ),
+  CACHE_UNSAFE: entry(
+    "The certificate cache directory is not private to this user (another user owns it, group or others can enter it, or it cannot be created), so mcp-bridge does not use it and every process gets its own app certificate.",
+    'Make this user its owner with mode 0700 (chmod 700 DIR), or remove it so mcp-bridge recreates it; or pass --cache-dir with a private directory, or --no-cache.',
+  ),
   INTERNAL: entry('An unexpected internal error.', 'Re-run with --log-level debug and report the log (it contains no secrets).', JSONRPC.INTERNAL_ERROR),
 } satisfies Record<string, CatalogueEntry>;
 

@@ -190,3 +190,34 @@ export async function listCachedAppCerts(store: CacheStore, fingerprint?: string
   const infos = (await store.list(KIND)).map(infoOf).filter((i): i is CachedAppCertInfo => i !== undefined);
   return infos.filter((i) => fingerprint === undefined || i.identityFingerprint === fingerprint).sort((a, b) => a.app.localeCompare(b.app));
 }
+
+/** The cache as `identity` and `doctor` show it: where, whether it is used, and the certificates for one identity. */
+export interface AppCertCacheSummary {
+  /** undefined with --no-cache. */
+  dir?: string;
+  state: 'off' | 'in use' | 'empty' | 'refused';
+  /** Why it is refused. */
+  reason?: string;
+  appCerts: { app: string; proxy: string; cluster: string; validUntil: string; secondsLeft: number }[];
+  /** One line for people. */
+  text: string;
+}
+
+export async function summarizeAppCertCache(store: CacheStore | undefined, fingerprint: string, now: Date): Promise<AppCertCacheSummary> {
+  if (!store) return { state: 'off', appCerts: [], text: 'off (--no-cache): every process gets its own app certificate' };
+  const status = await store.status();
+  if (!status.usable) {
+    return status.absent
+      ? { dir: store.dir, state: 'empty', appCerts: [], text: `${store.dir}: nothing cached yet (created by the first connect)` }
+      : { dir: store.dir, state: 'refused', reason: status.reason, appCerts: [], text: `${store.dir}: NOT USED, ${status.reason}` };
+  }
+  const appCerts = (await listCachedAppCerts(store, fingerprint)).map((c) => ({
+    app: c.app,
+    proxy: c.proxy,
+    cluster: c.cluster,
+    validUntil: c.validUntil.toISOString(),
+    secondsLeft: Math.floor((c.validUntil.getTime() - now.getTime()) / 1000),
+  }));
+  const listed = appCerts.map((c) => `"${c.app}" via ${c.proxy} until ${c.validUntil}`).join('; ');
+  return { dir: store.dir, state: 'in use', appCerts, text: `${store.dir}: ${listed ? `app certificates of this identity: ${listed}` : 'no app certificate of this identity yet'}` };
+}

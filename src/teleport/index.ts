@@ -6,3 +6,4 @@ export { AuthClient, authClientForIdentity, type AuthClientOptions, type AuthCre
 export { findMcpApp, listMcpApps, transportOfUri, type McpApp, type McpTransport } from './apps';
 export { obtainAppCert, routesToApp, type AppCert } from './app-cert';
 export { describeSseLineLimit } from './sse-line-limits';
+export { summarizeAppCertCache, type AppCertCacheSummary } from './app-cert-cache';

@@ -30,7 +30,7 @@ describe('mcp-bridge doctor', () => {
     const before = bed.demo.stats.sessionsOpened;
     const { code, ok, checks } = await doctorJson(MCP_APP, '-i', reissuable);
     expect(statuses(checks)).toEqual({
-      identity: 'pass', validity: 'pass', renewal: 'pass', reissue: 'pass', proxy: 'pass', auth: 'pass', app: 'pass', 'app-cert': 'pass', mcp: 'pass',
+      identity: 'pass', validity: 'pass', renewal: 'pass', reissue: 'pass', proxy: 'pass', auth: 'pass', app: 'pass', 'app-cert': 'pass', mcp: 'pass', cache: 'pass',
     });
     expect(ok).toBe(true);
     expect(code).toBe(0);
@@ -45,8 +45,8 @@ describe('mcp-bridge doctor', () => {
     const { code, stdout } = await bed.cli('doctor', '-i', reissuable, ...bed.proxyArgs());
     expect(code).toBe(0);
     const lines = stdout.trimEnd().split('\n');
-    expect(lines.slice(0, -2).map((l) => l.slice(0, 2))).toEqual(['✓ ', '✓ ', '✓ ', '✓ ', '✓ ', '✓ ']);
-    expect(lines.at(-1)).toBe('6 passed, 0 warnings, 0 failed, 0 skipped');
+    expect(lines.slice(0, -2).map((l) => l.slice(0, 2))).toEqual(['✓ ', '✓ ', '✓ ', '✓ ', '✓ ', '✓ ', '✓ ']);
+    expect(lines.at(-1)).toBe('7 passed, 0 warnings, 0 failed, 0 skipped');
   });
 
   it('fails the reissue step of a disallow-reissue identity with the allow_reissue fix, skips what depends on it, and exits 1', async () => {

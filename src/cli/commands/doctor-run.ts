@@ -1,6 +1,7 @@
 import { asBridgeError, BridgeError } from '../../errors/catalogue';
 import { renderDoctorJson, renderDoctorText, runDoctor, type DoctorOptions } from '../../doctor';
 import { parseProxyAddress } from '../../teleport';
+import { cacheFromArgs } from '../cache-options';
 import { connectionFromArgs, readCaFiles, warnIfInsecure } from '../connection-options';
 import { exitCodes } from '../exit-codes';
 import { loggerFromArgs } from '../global-options';
@@ -22,6 +23,7 @@ function optionsFromArgs(args: DoctorArgs): DoctorOptions {
     insecure: settings.insecure,
     headers: settings.headers,
     logger,
+    cache: cacheFromArgs(args, logger, { create: false }),
   };
 }
 

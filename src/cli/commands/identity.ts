@@ -1,11 +1,13 @@
 import type { Argv, CommandModule } from 'yargs';
 import { asBridgeError, BridgeError, CATALOGUE, tagLabel } from '../../errors/catalogue';
 import { formatDuration, loadCredentials, validityOf, type Credentials, type Validity } from '../../identity';
+import type { AppCertCacheSummary } from '../../teleport';
+import { cacheFromArgs, withCacheOptions, type CacheArgs } from '../cache-options';
 import { exitCodes } from '../exit-codes';
 import { loggerFromArgs, type GlobalArgs } from '../global-options';
 import { identitySourceFromArgs, withIdentityOptions, type IdentityArgs } from '../identity-options';
 
-type IdentityCommandArgs = GlobalArgs & IdentityArgs & { json: boolean };
+type IdentityCommandArgs = GlobalArgs & IdentityArgs & CacheArgs & { json: boolean };
 
 /** What the command reports, also its --json output. */
 interface IdentityReport {
@@ -31,6 +33,8 @@ interface IdentityReport {
   fingerprint: string;
   serialNumber: string;
   warnings: string[];
+  /** The app certificates cached for this identity (shared by connect processes). */
+  cache: Omit<AppCertCacheSummary, 'text'>;
 }
 
 function reissueOf(creds: Credentials): IdentityReport['reissue'] {
@@ -40,7 +44,7 @@ function reissueOf(creds: Credentials): IdentityReport['reissue'] {
   return { allowed: false, note: CATALOGUE.REISSUE_DENIED.fix };
 }
 
-function reportOf(creds: Credentials, now: Date): IdentityReport {
+function reportOf(creds: Credentials, now: Date, cache: AppCertCacheSummary): IdentityReport {
   const id = creds.identity;
   return {
     status: validityOf(creds, now),
@@ -64,6 +68,7 @@ function reportOf(creds: Credentials, now: Date): IdentityReport {
     fingerprint: creds.fingerprint,
     serialNumber: id.serialNumber,
     warnings: creds.warnings,
+    cache: { dir: cache.dir, state: cache.state, ...(cache.reason ? { reason: cache.reason } : {}), appCerts: cache.appCerts },
   };
 }
 
@@ -74,7 +79,7 @@ function validityText(r: IdentityReport): string {
   return `${r.validUntil} (${span} left)`;
 }
 
-function renderText(r: IdentityReport): string {
+function renderText(r: IdentityReport, cacheText: string): string {
   const app = r.app;
   const rows: [string, string][] = [
     ['User', r.user],
@@ -89,6 +94,7 @@ function renderText(r: IdentityReport): string {
     ['CAs', r.caSubjects.join('; ') || '-'],
     ['Files', r.files.join(', ')],
     ['Last changed', r.filesLastChanged],
+    ['Cache', cacheText],
   ];
   return rows.map(([k, v]) => `${k.padEnd(13)}${v}`).join('\n') + '\n';
 }
@@ -103,7 +109,7 @@ export const identityCommand: CommandModule<GlobalArgs, IdentityCommandArgs> = {
   command: 'identity',
   describe: "Show and check the identity tbot wrote: user, roles, cluster, validity, app route, CAs",
   builder: (y: Argv<GlobalArgs>) =>
-    withIdentityOptions(y)
+    withCacheOptions(withIdentityOptions(y))
       .option('json', { type: 'boolean', default: false, describe: 'Print the report as JSON (for scripts)' })
       .epilogue('Exit status: 0 valid, 1 expired or not yet valid, 2 unreadable or invalid.')
       .example('$0 identity -i /opt/machine-id', 'check the tbot destination directory')
@@ -111,8 +117,15 @@ export const identityCommand: CommandModule<GlobalArgs, IdentityCommandArgs> = {
   handler: async (args) => {
     const logger = loggerFromArgs(args);
     let report: IdentityReport;
+    let cacheText: string;
     try {
-      report = reportOf(await loadCredentials(identitySourceFromArgs(args)), new Date());
+      const creds = await loadCredentials(identitySourceFromArgs(args));
+      const now = new Date();
+      // Loaded here only: the Teleport code is not needed by the other commands' start-up.
+      const { summarizeAppCertCache } = await import('../../teleport');
+      const cache = await summarizeAppCertCache(cacheFromArgs(args, logger, { create: false }), creds.fingerprint, now);
+      cacheText = cache.text;
+      report = reportOf(creds, now, cache);
     } catch (err) {
       const e = asBridgeError(err);
       if (args.json) {
@@ -124,7 +137,7 @@ export const identityCommand: CommandModule<GlobalArgs, IdentityCommandArgs> = {
       return;
     }
     for (const warning of report.warnings) logger.warn(warning);
-    process.stdout.write(args.json ? JSON.stringify(report, null, 2) + '\n' : renderText(report)); // stdout-ok
+    process.stdout.write(args.json ? JSON.stringify(report, null, 2) + '\n' : renderText(report, cacheText)); // stdout-ok
     if (report.status !== 'valid') {
       process.stderr.write(`mcp-bridge: ${validityError(report).message}\n`);
       process.exitCode = exitCodes.FAILURE;
