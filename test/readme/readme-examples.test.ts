@@ -77,12 +77,24 @@ test('the LangGraph JS block runs as an .mjs program: lists the tools and invoke
   expect(stdout).toMatch(/^(whoami|time): /m);
 });
 
-test('the Python block parses (langchain-mcp-adapters is not installable in this environment)', async () => {
-  const source = withTestValues(blocks('python')[0]);
-  const check = 'import ast, sys; ast.parse(sys.stdin.read())';
-  const code = await new Promise<number>((resolve) => {
-    const child = execFile('python3', ['-c', check], (err) => resolve(err ? Number(err.code ?? 1) : 0));
-    child.stdin!.end(source);
-  });
-  expect(code).toBe(0);
-});
+test('the Python block runs with langchain-mcp-adapters from PyPI: each tool call is a new bridge process, all share one app certificate', async () => {
+  // The venv is built once per requirements file and kept outside the repository (.ci/run builds it first).
+  const python = await new Promise<string>((resolve, reject) =>
+    execFile(join(REPO, 'scripts', 'python-venv.sh'), [join(REPO, 'test', 'python', 'requirements.txt')], (err, out, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(out.trim()))),
+  );
+  // A bot of its own: its first app certificate is issued in this run, by one of the processes the program starts.
+  const pythonDir = (await world.bots.start({ name: 'readme-python', roles: [ROLES.all], allowReissue: true })).outDir;
+  const file = join(scratch, 'agent.py');
+  writeFileSync(file, withTestValues(blocks('python')[0]).split(identityDir).join(pythonDir));
+  const stdout = await new Promise<string>((resolve, reject) =>
+    execFile(python, [file], { timeout: 120_000 }, (err, out, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(out))),
+  );
+  expect(stdout).toMatch(/^tools: .*\bwhoami\b/m);
+  const calls = stdout.split('\n').filter((l) => /^(whoami|time): /.test(l));
+  expect(calls).toHaveLength(3);
+  const bySession = world.cluster.recorder.appRequests.filter((r) => r.username === 'bot-readme-python' && (r.body as { method?: string } | undefined)?.method === 'initialize');
+  expect(bySession.length).toBe(4); // get_tools and three calls: four bridge processes, as LangGraph starts them
+  expect(bySession.every((r) => r.status === 200)).toBe(true);
+  const issued = world.cluster.recorder.rpcs.filter((r) => r.method === 'GenerateUserCerts' && r.caller === 'bot-readme-python');
+  expect(issued.map((r) => r.code)).toEqual([0]); // one reissue for the identity generation, whatever the processes
+}, 600_000);
