@@ -78,12 +78,18 @@ export class CredentialWatcher extends EventEmitter {
   }
 
   /**
-   * start() for a long-running bridge: never rejects. When the first read fails (tbot has not written yet, or wrote
+   * start() for a long-running bridge: never rejects. With `watchAfter`, file watching starts once it settles. When the first read fails (tbot has not written yet, or wrote
    * garbage) the watcher keeps polling; acquire() retries on demand and 'generation' announces the first success.
    */
-  async startWatching(): Promise<void> {
+  async startWatching(watchAfter?: Promise<unknown>): Promise<void> {
     await this.readNow();
-    await this.watchFiles();
+    if (!watchAfter) return this.watchFiles();
+    // Watching (chokidar scanning the directory) is not needed to start: a bridge defers it past its start-up, then
+    // reads once more in case tbot wrote meanwhile.
+    void watchAfter.then(
+      () => this.watchFiles().then(() => this.changed()),
+      () => this.watchFiles().then(() => this.changed()),
+    );
   }
 
   /**

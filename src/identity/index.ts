@@ -3,4 +3,3 @@ export { loadCredentials } from './load-credentials';
 export { validityOf, validityError, expiringSoonAt, formatDuration, type Validity } from './validity';
 export { CredentialWatcher, type CredentialWatcherOptions } from './credential-watcher';
 export { TBOT_FILES } from './layout';
-export { teleportIdentityOf } from './subject';

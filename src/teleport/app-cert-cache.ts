@@ -1,8 +1,9 @@
 import { createHash, createHmac, createPrivateKey, timingSafeEqual, X509Certificate } from 'node:crypto';
 import { entryName, type CacheEntry, type CacheStore } from '../cache';
-import { teleportIdentityOf, type Credentials } from '../identity';
+import type { Credentials } from '../identity';
 import type { Logger } from '../log/logger';
-import { routesToApp, type AppCert } from './app-cert';
+import type { AppCert } from './app-cert';
+import { routesToApp } from './app-route';
 
 /**
  * App certificates shared by a user's bridge processes (LangGraph starts one per tool call, Claude Desktop several
@@ -83,13 +84,13 @@ function usable(data: unknown, key: AppCertKey, now: Date): AppCert | string {
   if (data.proxy !== key.proxy || data.cluster !== key.cluster || data.app !== key.app || data.identity !== key.credentials.fingerprint) {
     return 'issued for another proxy, cluster, app or identity';
   }
+  // The MAC proves this process's identity wrote the entry for this app, right after GenerateUserCerts returned the
+  // certificate: its route need not be decoded again. The pair is still checked, which is cheap.
   if (!macMatches(data, key.credentials)) return 'changed since it was written (its MAC does not match)';
   let cert: X509Certificate;
   try {
     cert = new X509Certificate(data.certPem);
     if (!cert.checkPrivateKey(createPrivateKey(data.keyPem))) return 'the key does not match the certificate';
-    const route = teleportIdentityOf(cert, 'cache entry');
-    if (!routesToApp(route, key.app) || route.username !== identity.username) return 'the certificate is not for this app and user';
   } catch {
     return 'the certificate or key does not parse';
   }

@@ -4,6 +4,7 @@ import { BridgeError } from '../errors/catalogue';
 import type { Credentials, TeleportIdentity } from '../identity';
 import type { Logger } from '../log/logger';
 import type { McpApp } from './apps';
+import { routesToApp } from './app-route';
 import type { AuthClient } from './auth-client';
 import { CertUsage, Requester, type RouteToApp } from './proto/messages';
 
@@ -29,12 +30,6 @@ export interface IssueContext {
 }
 
 const generateKeyPairAsync = promisify(generateKeyPair);
-
-/** A cert routes to the app when it names the app and carries public addr, cluster and session id (tlsca). */
-export function routesToApp(identity: TeleportIdentity, appName: string): boolean {
-  const route = identity.app;
-  return !!route && route.name === appName && !!route.publicAddr && !!route.clusterName && !!route.sessionId;
-}
 
 /** The cluster's key algorithm: RSA-2048 for `legacy`, ECDSA P-256 for balanced-v1, fips-v1 and hsm-v1. */
 async function newKey(suite: string): Promise<{ privateKey: KeyObject; publicKey: KeyObject }> {

@@ -6,12 +6,12 @@ import { validityError, type CredentialWatcher, type Credentials } from '../iden
 import type { Logger } from '../log/logger';
 import { RotatingPool, type TlsMaterial } from '../upstream/rotating-pool';
 import type { RecoveryVerdict, Upstream, UpstreamFailure, UpstreamTransport } from '../upstream/types';
-import { obtainAppCert, type AppCert } from './app-cert';
+import type { AppCert } from './app-cert';
 import { AppCertCache } from './app-cert-cache';
 import { AppSessionRecovery, type ProbeOutcome } from './app-session-recovery';
 import { describeAnswerLimits } from './sse-line-limits';
 import { findMcpApp, type McpApp } from './apps';
-import { authClientForIdentity, type AuthClient } from './auth-client';
+import type { AuthClient } from './auth-client';
 import { ConnectionUpgrade, upgradedAppConnector } from './connection-upgrade';
 import { LookupCache } from './lookup-cache';
 import { pingProxy, type ProxyPing, type WebTrust } from './ping';
@@ -189,7 +189,8 @@ class TeleportUpstream implements Upstream {
   /** The app looked up again (its public address may have changed since start); true when the route changed. */
   private async relookup(): Promise<boolean> {
     const target = this.target!;
-    const app = await findMcpApp(this.authFor(this.options.identity.current()), this.options.app);
+    const creds = this.options.identity.current();
+    const app = await findMcpApp(await this.authFor(creds), this.options.app);
     if (app.publicAddr === target.app.publicAddr) return false;
     this.logger.info("the app's public address changed; following it", { app: app.name, from: target.app.publicAddr, to: app.publicAddr });
     this.target = { ...target, app };
@@ -239,12 +240,16 @@ class TeleportUpstream implements Upstream {
     // An expired identity would only fail the lookup's handshake: name the real problem instead.
     const unusable = validityError(creds);
     if (unusable) throw unusable;
-    const find = () => findMcpApp(this.authFor(creds), this.options.app);
+    const find = async () => findMcpApp(await this.authFor(creds), this.options.app);
     return { creds, app: await (this.lookups ? this.lookups.app(this.proxy, this.options.app, creds, find) : find()) };
   }
 
-  /** One Auth Service client per identity generation: a new generation must be used before the old expires. */
-  private authFor(creds: Credentials): AuthClient {
+  /**
+   * One Auth Service client per identity generation: a new generation must be used before the old expires. Its code
+   * (protobufjs, the message descriptors) is loaded on first use: a start served from the cache never needs it.
+   */
+  private async authFor(creds: Credentials): Promise<AuthClient> {
+    const { authClientForIdentity } = await import('./auth-client');
     if (this.auth?.generation === creds.generation) return this.auth.client;
     const previous = this.auth?.client;
     const client = authClientForIdentity(this.proxy, creds, this.logger, undefined, this.upgrade);
@@ -257,9 +262,9 @@ class TeleportUpstream implements Upstream {
     const target = this.target!;
     const unusable = validityError(creds);
     if (unusable) return Promise.reject(unusable);
-    const request = () =>
-      obtainAppCert({
-        auth: this.authFor(creds),
+    const request = async () =>
+      (await import('./app-cert')).obtainAppCert({
+        auth: await this.authFor(creds),
         credentials: creds,
         app: target.app,
         clusterName: target.ping.clusterName,

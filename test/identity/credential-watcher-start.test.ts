@@ -95,6 +95,25 @@ describe('CredentialWatcher.startWatching()', () => {
   });
 });
 
+describe('CredentialWatcher.startWatching(watchAfter)', () => {
+  test('reads at once but watches only once watchAfter settles, then catches up with what tbot wrote meanwhile', async () => {
+    const dir = freshDir();
+    writeTbotDirectory(dir, await issueTestIdentity(pki));
+    const w = newWatcher({ kind: 'path', path: dir }, 'polling');
+    let settle!: () => void;
+    await w.startWatching(new Promise<void>((resolve) => (settle = resolve)));
+    expect(w.current().generation).toBe(1);
+    const renewed = await issueTestIdentity(pki);
+    writeTbotDirectory(dir, renewed);
+    // Not watched yet: even the fast poll of this watcher does not run, so nothing changes.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(w.current().generation).toBe(1);
+    const emitted = new Promise<Credentials>((resolve) => w.once('generation', resolve));
+    settle();
+    expect((await emitted).certPem).toBe(renewed.certPem);
+  });
+});
+
 describe('CredentialWatcher.acquire()', () => {
   test('with no credentials yet it reads again at once and returns what tbot has written since', async () => {
     const dir = freshDir();

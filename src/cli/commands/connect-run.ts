@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { asBridgeError, BridgeError } from '../../errors/catalogue';
 import { CredentialWatcher, type IdentitySource } from '../../identity';
 import type { Logger } from '../../log/logger';
@@ -12,28 +13,44 @@ import { parentGone } from '../parent-watch';
 import { relaySettingsFromArgs, type RelayArgs } from '../relay-options';
 import type { ConnectArgs } from './connect';
 
+/** How long after start-up tbot's files start being watched (tbot renews every 20 min; a read catches up). */
+const WATCH_DELAY_MS = 1_000;
+
 /**
  * Checks the arguments and creates the upstream; throws only usage errors (CONFIG_INVALID). Anything that depends on
  * the outside world (identity files, proxy, app) is left to upstream.ready(), so it reaches the client as a
  * JSON-RPC error and clears up without a restart.
  */
 async function buildUpstream(args: ConnectArgs, settings: ConnectionSettings, logger: Logger, source: IdentitySource | undefined): Promise<{ upstream: Upstream; identity?: CredentialWatcher }> {
+  // The identity is read first (the upstream's start awaits that read). Watching its files (chokidar scanning the
+  // directory) starts a moment after the upstream has started: a process a host starts for one tool call is gone by
+  // then and never pays for it. Never fails: ready() reports unusable files per request.
+  let started: () => void = () => undefined;
+  const watchAfterStart = (identity: CredentialWatcher) => identity.startWatching(new Promise<void>((resolve) => (started = resolve)));
+  const startedWith = (upstream: Upstream) => {
+    const watchSoon = () => void sleep(WATCH_DELAY_MS, undefined, { ref: false }).then(started);
+    void upstream.ready().then(watchSoon, watchSoon);
+  };
   if (settings.url) {
     const { createDirectUpstream } = await import('../../upstream/direct');
     // With an identity, --ca already is part of its CAs (explicit --cert/--key/--ca); without one it only adds trust roots.
     const extraCAs = source ? [] : readCaFiles(args.ca);
     const identity = source ? new CredentialWatcher(source, { logger }) : undefined;
-    await identity?.startWatching(); // never fails: the upstream's ready() reports unusable files per request
-    return { upstream: createDirectUpstream({ url: settings.url, headers: settings.headers, identity, extraCAs, insecure: settings.insecure, logger }), identity };
+    const watching = identity && watchAfterStart(identity);
+    const upstream = createDirectUpstream({ url: settings.url, headers: settings.headers, identity, extraCAs, insecure: settings.insecure, logger });
+    startedWith(upstream);
+    await watching;
+    return { upstream, identity };
   }
   if (!args.app) throw new BridgeError('CONFIG_INVALID', 'Name the MCP app to connect to (or MCP_BRIDGE_APP), or pass --url.');
   if (!settings.proxy) throw new BridgeError('CONFIG_INVALID', 'Pass --proxy host:port (or TELEPORT_PROXY), or --url.');
   if (!source) throw new BridgeError('CONFIG_INVALID', 'Pass -i with the tbot identity (or TELEPORT_IDENTITY_FILE).');
   const extraCAs = readCaFiles(args.ca);
-  // Loaded only on this path: --url mode never evaluates the Auth Service client (protobufjs).
-  const { createTeleportUpstream } = await import('../../teleport');
+  // Loaded only on this path, and not through the folder's index: that would evaluate the Auth Service client
+  // (protobufjs) at every start, which a start served from the certificate cache never needs.
+  const { createTeleportUpstream } = await import('../../teleport/app-upstream');
   const identity = new CredentialWatcher(source, { logger });
-  await identity.startWatching(); // never fails: unusable files are reported per request until tbot fixes them
+  const watching = watchAfterStart(identity);
   const upstream = createTeleportUpstream({
     proxy: settings.proxy,
     app: args.app,
@@ -44,6 +61,8 @@ async function buildUpstream(args: ConnectArgs, settings: ConnectionSettings, lo
     logger,
     cache: cacheFromArgs(args, logger),
   });
+  startedWith(upstream);
+  await watching;
   return { upstream, identity };
 }
 
