@@ -12,6 +12,8 @@ import { median, percentile, round } from './stats';
  * `auto` connect here (a probe sibling process, then the real one) against a legacy connect of the same path, with
  * the reissues it causes, and store it as PathResult.autoConnect; targets.ts already judges it (≤ 1.6×, no extra
  * reissue) and says "not measured" until then.
+ *
+ * For (1) and (2), which have no process, an in-process client session stands for it: the floor of each path.
  */
 export async function perCallCycles(open: () => Promise<PathSession>, upstream: string, cycles: number): Promise<Omit<PerCallResult, 'reissues' | 'burst'>> {
   const samples: number[] = [];
