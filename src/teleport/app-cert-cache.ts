@@ -48,8 +48,12 @@ export interface CachedAppCertInfo {
 const KIND = 'app-cert';
 /** Not used with less than this left (capped at a third of its lifetime): it would be replaced at once. */
 const MARGIN_MS = 5 * 60_000;
-/** Racing processes wait this long for the one issuing (GenerateUserCerts is bounded by the auth client's timeout). */
-const LOCK = { timeoutMs: 20_000, staleMs: 60_000 };
+/**
+ * Racing processes wait this long for the one issuing (an issuance takes well under a second; a waiter that gives up
+ * issues for itself, so an unreachable Auth Service does not make processes fail one after another). A lock older
+ * than staleMs outlived every bound of an issuance (two Auth Service calls of at most 15 s each).
+ */
+const LOCK = { timeoutMs: 10_000, staleMs: 60_000 };
 
 const nameOf = (key: AppCertKey) => entryName(KIND, [key.proxy, key.cluster, key.app, key.credentials.fingerprint]);
 
