@@ -49,19 +49,27 @@ const STDERR_KEPT = 4096;
 /** A path that cannot initialize is reported as failed after this long, not after the SDK's 60 s default. */
 const INITIALIZE_TIMEOUT_MS = 20_000;
 
-/** Path 3's command line for the Teleport app `app`. */
-const bridgeToApp = (fixtures: FixtureInfo, app: string) => [BRIDGE_BIN, 'connect', app, '-i', fixtures.identityDir, '--proxy', fixtures.proxyAddr, '--ca', fixtures.publicCaFile];
+/** Per-session choices: path 3's certificate cache (by default one in the fixtures' scratch directory, never the user's). */
+export interface SessionOptions {
+  cacheDir?: string;
+}
 
-function stdioTransport(path: PathId, fixtures: FixtureInfo, upstream: BenchUpstream): StdioClientTransport {
-  // Each child starts with `node <script>` (no npx, no shell), so start-up compares the programs, not launchers.
+/** Path 3's command line for the Teleport app `app`. */
+const bridgeToApp = (fixtures: FixtureInfo, app: string, options: SessionOptions = {}) => [
+  BRIDGE_BIN, 'connect', app, '-i', fixtures.identityDir, '--proxy', fixtures.proxyAddr, '--ca', fixtures.publicCaFile,
+  '--cache-dir', options.cacheDir ?? join(fixtures.scratchDir, 'cache'),
+];
+
+/** The command line each stdio path starts: `node <script> …` (no npx, no shell), so start-up compares the programs. */
+export function stdioArgs(path: PathId, fixtures: FixtureInfo, upstream: BenchUpstream, options: SessionOptions = {}): string[] {
   const argsByPath: Partial<Record<PathId, string[]>> = {
-    3: bridgeToApp(fixtures, upstream.app),
+    3: bridgeToApp(fixtures, upstream.app, options),
     4: [BRIDGE_BIN, 'connect', '--url', upstream.url],
     // A server without auth needs no OAuth: mcp-remote connects straight away and opens no browser.
     5: [MCP_REMOTE_BIN, upstream.url, '--transport', 'http-only', '--silent'],
     6: [SUPERGATEWAY_BIN, '--streamableHttp', upstream.url, '--outputTransport', 'stdio', '--logLevel', 'none'],
   };
-  return childTransport(argsByPath[path]!, fixtures);
+  return argsByPath[path]!;
 }
 
 function childTransport(args: string[], fixtures: FixtureInfo): StdioClientTransport {
@@ -86,7 +94,7 @@ function httpTransport(path: PathId, fixtures: FixtureInfo, upstream: BenchUpstr
 }
 
 /** Opens a session on `path` to `upstream`: resolves once `initialize` is answered (the SDK's connect()). */
-export async function openSession(path: PathId, fixtures: FixtureInfo, upstream: BenchUpstream): Promise<PathSession> {
+export async function openSession(path: PathId, fixtures: FixtureInfo, upstream: BenchUpstream, options: SessionOptions = {}): Promise<PathSession> {
   const client = new Client({ name: 'mcp-bridge-bench', version: '1.0.0' }, { capabilities: {} });
   if (!PATHS[path].viaProcess) {
     const { transport, agent } = httpTransport(path, fixtures, upstream);
@@ -106,7 +114,7 @@ export async function openSession(path: PathId, fixtures: FixtureInfo, upstream:
       },
     };
   }
-  return openChild(stdioTransport(path, fixtures, upstream), client, PATHS[path].name);
+  return openChild(childTransport(stdioArgs(path, fixtures, upstream, options), fixtures), client, PATHS[path].name);
 }
 
 /** Path 3 to any Teleport app by name (the per-app-type runs: stdio and SSE apps have no URL for other paths). */

@@ -3,9 +3,12 @@ import { APP_TYPES, type BenchUpstream } from './fixture-protocol';
 import type { Fixtures } from './fixtures-client';
 import { coldStart, echoCall, latencySummary, load, payloads, sequential } from './measure';
 import { PAYLOAD_SIZES, type Counts } from './options';
-import { openBridgeToApp, openSession, PATHS, type PathId, type PathSession } from './paths';
+import { join } from 'node:path';
+import { orphanExit } from './orphan';
+import { openBridgeToApp, openSession, PATHS, stdioArgs, type PathId, type PathSession } from './paths';
+import { burst, perCallCycles } from './per-call';
 import { resetPeak, sampleProcess } from './proc-stats';
-import type { AppTypeResult, LatencyResult, MemoryResult, PathResult, RenewalResult, Section, ThroughputResult } from './results';
+import type { AppTypeResult, LatencyResult, MemoryResult, PathResult, PerCallResult, RenewalResult, Section, ThroughputResult } from './results';
 import { round } from './stats';
 
 type Progress = (message: string) => void;
@@ -113,6 +116,24 @@ async function renewalRun(session: PathSession, fixtures: Fixtures, counts: Coun
   return { durationS: counts.renewalSeconds, renewalEveryS: counts.renewalEverySeconds, renewals, ...outcome };
 }
 
+/**
+ * Per-call cycles on the demo server. Path 3 starts from an empty certificate cache of its own and counts what the
+ * cluster issued: over the cycles (one identity generation), then for a burst of processes after a tbot renewal.
+ */
+async function perCallRun(id: PathId, fixtures: Fixtures, counts: Counts): Promise<PerCallResult> {
+  const { demo } = fixtures.info.upstreams;
+  const options = { cacheDir: join(fixtures.info.scratchDir, 'cache-per-call') };
+  const open = () => openSession(id, fixtures.info, demo, options);
+  if (id !== 3) return perCallCycles(open, 'demo', counts.perCallCycles);
+  const before = await fixtures.issued();
+  const cycles = await perCallCycles(open, 'demo', counts.perCallCycles);
+  const afterCycles = await fixtures.issued();
+  await fixtures.renew();
+  const initializeMedianMs = await burst(open, 'demo', counts.burstProcesses);
+  const afterBurst = await fixtures.issued();
+  return { ...cycles, reissues: afterCycles - before, burst: { processes: counts.burstProcesses, reissues: afterBurst - afterCycles, initializeMedianMs } };
+}
+
 /** Cold start and sequential echo latency of server-everything served as one kind of app, through path 3. */
 async function appTypeRun(app: string, fixtures: Fixtures, counts: Counts): Promise<AppTypeResult> {
   const open = () => openBridgeToApp(fixtures.info, app);
@@ -150,6 +171,15 @@ export async function runPath(id: PathId, fixtures: Fixtures, counts: Counts, pr
     result.throughput.demo = run.throughput;
   }
   await fixtures.clearRecorder();
+
+  progress(`path ${id} (${spec.name}): ${counts.perCallCycles} per-call cycles (spawn → initialize → tools/list → tools/call → exit)`);
+  result.perCall = await section('per-call cycles', progress, () => perCallRun(id, fixtures, counts));
+  if (spec.viaProcess) {
+    progress(`path ${id} (${spec.name}): orphaned (host killed, stdin left open)`);
+    const args = stdioArgs(id, fixtures.info, demo, { cacheDir: join(fixtures.info.scratchDir, 'cache-per-call') });
+    result.orphanExit = await section('orphan exit', progress, () => orphanExit(args, fixtures.info.scratchDir, counts.orphanRuns));
+    await fixtures.clearRecorder();
+  }
 
   if (id === 3) {
     progress(`path ${id} (${spec.name}): under renewal every ${counts.renewalEverySeconds} s`);

@@ -89,6 +89,27 @@ describe('benchmark quick mode', () => {
     expect(path(4).renewal).toBeUndefined();
   });
 
+  it('runs per-call cycles on every path; the Teleport path issues once per identity generation, for sequential and simultaneous processes', () => {
+    for (const id of [1, 3, 4]) {
+      const perCall = measured(path(id).perCall, `path ${id} per-call`);
+      expect(perCall.samplesMs).toHaveLength(3);
+      expect(perCall.p95Ms).toBeGreaterThanOrEqual(perCall.medianMs);
+    }
+    const teleport = measured(path(3).perCall, 'path 3 per-call');
+    expect(teleport.reissues).toBe(1);
+    expect(teleport.burst).toMatchObject({ processes: 3, reissues: 1 });
+    expect(path(4).perCall).not.toHaveProperty('reissues');
+  });
+
+  it('times orphaned bridges (host killed, stdin open) and only where there is a process', () => {
+    expect(path(1).orphanExit).toBeUndefined();
+    for (const id of [3, 4]) {
+      const orphan = measured(path(id).orphanExit, `path ${id} orphan`);
+      expect(orphan).toMatchObject({ runs: 1, stillRunning: 0 });
+      expect(orphan.maxMs).toBeGreaterThan(0);
+    }
+  });
+
   it('measures server-everything as each kind of Teleport app through path 3 only', () => {
     const types = path(3).appTypes!;
     expect(Object.keys(types)).toEqual(['streamable-http', 'stdio', 'sse']);
@@ -110,6 +131,11 @@ describe('benchmark quick mode', () => {
     // path 2 was not run, so the (3)-over-(2) target cannot be judged
     expect(report).toMatch(/Added p50 of \(3\) over \(2\) ≤ 0\.3 ms \[demo\] \| not measured \| n\/a \|/);
     expect(report).toMatch(/Zero failed calls under renewal every 2 s \(3\) \| \d+ failed of \d+/);
+    expect(report).toMatch(/One reissue per identity generation, whatever the number of processes \(3\) \| 1 for 3 processes one after another; 1 for 3 at once after a renewal \| met \|/);
+    // The slot for SDK v2 `auto` clients stays visible until it is measured.
+    expect(report).toMatch(/SDK v2 `auto` connect of \(3\) ≤ 1\.6× a legacy connect, no extra reissue \| not measured \| n\/a \|/);
+    expect(report).toMatch(/### Per-call use/);
+    expect(report).toMatch(/### Orphaned process/);
   });
 
   it('renders the era tables and judges the auto-connect target from era results', () => {
