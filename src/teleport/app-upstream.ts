@@ -17,6 +17,7 @@ import { LookupCache } from './lookup-cache';
 import { pingProxy, type ProxyPing, type WebTrust } from './ping';
 import { parseProxyAddress, type ProxyAddress } from './proxy-address';
 import { classifyTlsFailure } from '../tls/failure';
+import { warmUpRootStore } from '../tls/root-store';
 import { dialMcpStream } from './stream-dialer';
 import type { ConnectionUpgradeOptions } from './websocket-upgrade';
 
@@ -98,6 +99,8 @@ class TeleportUpstream implements Upstream {
     this.headers = options.headers;
     this.logger = options.logger.child('teleport');
     this.upgrade = new ConnectionUpgrade(this.proxy, { extraCAs: options.extraCAs, insecure: options.insecure }, this.logger);
+    // The proxy's web certificate is checked against the system roots: parse them while the start-up reads files.
+    if (!options.insecure) warmUpRootStore();
     if (options.cache) {
       this.certCache = new AppCertCache(options.cache, this.logger);
       this.lookups = new LookupCache(options.cache, this.logger);
