@@ -185,7 +185,8 @@ export class AppCertCache {
       const old = entry.data;
       if (!isStored(old) || old.identity === current.identity) continue;
       const same = old.proxy === current.proxy && old.cluster === current.cluster && old.app === current.app && old.user === current.user;
-      if (same && old.identityNotBefore < current.identityNotBefore) await this.store.remove(entry.name);
+      // Certificate times have one-second precision: a renewal within the same second still replaces.
+      if (same && old.identityNotBefore <= current.identityNotBefore) await this.store.remove(entry.name);
     }
   }
 }

@@ -197,6 +197,7 @@ class TeleportUpstream implements Upstream {
     if (app.publicAddr === target.app.publicAddr) return false;
     this.logger.info("the app's public address changed; following it", { app: app.name, from: target.app.publicAddr, to: app.publicAddr });
     this.target = { ...target, app };
+    await this.lookups?.rememberApp(this.proxy, creds, app); // the next processes start with the new address
     return true;
   }
 

@@ -1,7 +1,7 @@
 import { entryName, type CacheStore } from '../cache';
 import type { Credentials } from '../identity';
 import type { Logger } from '../log/logger';
-import type { McpApp } from './apps';
+import { transportOfUri, type McpApp } from './apps';
 import type { ConnectionUpgrade } from './connection-upgrade';
 import type { ProxyPing, WebTrust } from './ping';
 import type { ProxyAddress } from './proxy-address';
@@ -41,12 +41,13 @@ function isApp(data: unknown, name: string): data is McpApp {
     !!d &&
     d.name === name &&
     ['description', 'uri', 'publicAddr'].every((k) => isString(d[k])) &&
-    d.transport === 'streamable-http' &&
-    d.supported === true &&
+    transportOfUri(d.uri as string) === d.transport &&
     !!d.labels &&
     typeof d.labels === 'object'
   );
 }
+
+const appEntry = (proxy: ProxyAddress, appName: string, credentials: Credentials) => entryName('app', [proxy.hostPort, appName, credentials.fingerprint]);
 
 export class LookupCache {
   private readonly logger: Logger;
@@ -77,14 +78,18 @@ export class LookupCache {
 
   /** The app lookup, per proxy and identity certificate (what the identity may see decides the answer). */
   async app(proxy: ProxyAddress, appName: string, credentials: Credentials, fetch: () => Promise<McpApp>): Promise<McpApp> {
-    const name = entryName('app', [proxy.hostPort, appName, credentials.fingerprint]);
-    const entry = await this.store.read(name);
+    const entry = await this.store.read(appEntry(proxy, appName, credentials));
     if (entry && isApp(entry.data, appName)) {
       this.logger.debug('app lookup from the cache', { app: appName });
       return entry.data;
     }
     const app = await fetch();
-    await this.store.write(name, app, new Date(Math.min(Date.now() + LOOKUP_TTL_MS, credentials.identity.notAfter.getTime())));
+    await this.rememberApp(proxy, credentials, app);
     return app;
+  }
+
+  /** Stores a lookup made outside app() (the app looked up again after a refusal), for the processes that follow. */
+  async rememberApp(proxy: ProxyAddress, credentials: Credentials, app: McpApp): Promise<void> {
+    await this.store.write(appEntry(proxy, app.name, credentials), app, new Date(Math.min(Date.now() + LOOKUP_TTL_MS, credentials.identity.notAfter.getTime())));
   }
 }

@@ -116,10 +116,30 @@ test('a certificate the proxy refused is replaced once: the other processes take
   await Promise.all([a.ready(), b.ready()]);
   h.cluster.control.expireAppSessions();
   const refusal = { kind: 'status' as const, status: 403, body: 'invalid session', headers: {} };
-  expect(await a.recover(refusal)).toBe(true);
-  expect(await b.recover(refusal)).toBe(true);
+  expect(await a.recoverFrom(refusal)).toMatchObject({ action: 'retry' });
+  expect(await b.recoverFrom(refusal)).toMatchObject({ action: 'retry' });
   expect(issued()).toBe(2);
   expect(await Promise.all([a, b].map(post))).toEqual([200, 200]);
+});
+
+test("a moved app is followed once: the process that looks it up again leaves the new address and certificate for the next", async () => {
+  const a = processUpstream();
+  await a.ready();
+  h.cluster.control.setAppPublicAddr('everything', 'moved.mcp-bridge.test');
+  try {
+    expect(await post(a)).toBe(403);
+    expect(await a.recoverFrom({ kind: 'status', status: 403, body: 'invalid session', headers: {} })).toMatchObject({ action: 'retry' });
+    expect(await post(a)).toBe(200);
+    const lookups = () => h.cluster.recorder.rpcs.filter((r) => r.method === 'ListResources').length;
+    const [issuedBefore, lookupsBefore] = [issued(), lookups()];
+    const b = processUpstream(); // started after the move: cache only, no lookup, no issuance, the new route
+    await b.ready();
+    expect(await post(b)).toBe(200);
+    expect([issued(), lookups()]).toEqual([issuedBefore, lookupsBefore]);
+    expect(h.cluster.sessions.get(h.cluster.recorder.appRequests.at(-1)!.sessionId!)?.publicAddr).toBe('moved.mcp-bridge.test');
+  } finally {
+    h.cluster.control.setAppPublicAddr('everything', 'everything.mcp-bridge.test');
+  }
 });
 
 describe('an entry that was tampered with or is not private is ignored: the next process issues and replaces it', () => {
