@@ -6,30 +6,47 @@ import { median, percentile, round } from './stats';
 
 /**
  * How MCP hosts really use a stdio server (LangGraph's MultiServerMCPClient opens a session, i.e. a process, per tool
- * call): `cycles` × spawn → initialize → tools/list → tools/call → exit (the SDK closes stdin and waits for the exit).
+ * call): `cycles` rounds of spawn → initialize → tools/list → tools/call → exit (the SDK closes stdin and waits for
+ * the exit), each round visiting every path once, so a change of load on the shared machine hits all paths alike and
+ * their ratios hold. For (1) and (2), which have no process, an in-process client session stands for it: the floor of
+ * each path. A path whose cycle fails is reported with its error and left out of later rounds.
  *
  * SLOT (issue 12, SDK v2 `auto` connect): once MCP era handling lands, measure an `@modelcontextprotocol/client` 2.x
  * `auto` connect here (a probe sibling process, then the real one) against a legacy connect of the same path, with
  * the reissues it causes, and store it as PathResult.autoConnect; targets.ts already judges it (≤ 1.6×, no extra
  * reissue) and says "not measured" until then.
- *
- * For (1) and (2), which have no process, an in-process client session stands for it: the floor of each path.
  */
-export async function perCallCycles(open: () => Promise<PathSession>, upstream: string, cycles: number): Promise<Omit<PerCallResult, 'reissues' | 'burst'>> {
-  const samples: number[] = [];
+export async function interleavedCycles<K>(opens: Map<K, () => Promise<PathSession>>, upstream: string, cycles: number): Promise<Map<K, number[] | Error>> {
+  const results = new Map<K, number[] | Error>([...opens.keys()].map((k) => [k, []]));
   for (let i = 0; i < cycles; i++) {
-    const start = performance.now();
-    const session = await open();
-    try {
-      await session.client.listTools();
-      await echoCall(session.client, upstream)();
-    } finally {
-      await session.close();
+    for (const [key, open] of opens) {
+      const samples = results.get(key);
+      if (!Array.isArray(samples)) continue;
+      try {
+        samples.push(await cycle(open, upstream));
+      } catch (err) {
+        results.set(key, err as Error);
+      }
     }
-    samples.push(performance.now() - start);
   }
+  return results;
+}
+
+async function cycle(open: () => Promise<PathSession>, upstream: string): Promise<number> {
+  const start = performance.now();
+  const session = await open();
+  try {
+    await session.client.listTools();
+    await echoCall(session.client, upstream)();
+  } finally {
+    await session.close();
+  }
+  return performance.now() - start;
+}
+
+export function cycleSummary(samples: number[], upstream: string): Omit<PerCallResult, 'reissues' | 'burst'> {
   return {
-    cycles,
+    cycles: samples.length,
     upstream,
     medianMs: round(median(samples), 1),
     p95Ms: round(percentile(samples, 95), 1),

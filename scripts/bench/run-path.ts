@@ -6,7 +6,7 @@ import { PAYLOAD_SIZES, type Counts } from './options';
 import { join } from 'node:path';
 import { orphanExit } from './orphan';
 import { openBridgeToApp, openSession, PATHS, stdioArgs, type PathId, type PathSession } from './paths';
-import { burst, perCallCycles } from './per-call';
+import { burst, cycleSummary, interleavedCycles } from './per-call';
 import { resetPeak, sampleProcess } from './proc-stats';
 import type { AppTypeResult, LatencyResult, MemoryResult, PathResult, PerCallResult, RenewalResult, Section, ThroughputResult } from './results';
 import { round } from './stats';
@@ -117,21 +117,39 @@ async function renewalRun(session: PathSession, fixtures: Fixtures, counts: Coun
 }
 
 /**
- * Per-call cycles on the demo server. Path 3 starts from an empty certificate cache of its own and counts what the
- * cluster issued: over the cycles (one identity generation), then for a burst of processes after a tbot renewal.
+ * Per-call cycles on the demo server, in interleaved rounds across `ids` (one run's ratios). Path 3 starts from an
+ * empty certificate cache of its own and counts what the cluster issued: over the cycles (one identity generation),
+ * then for a burst of processes started at once after a tbot renewal.
  */
-async function perCallRun(id: PathId, fixtures: Fixtures, counts: Counts): Promise<PerCallResult> {
+export async function runPerCall(ids: readonly PathId[], fixtures: Fixtures, counts: Counts, progress: Progress): Promise<Map<PathId, Section<PerCallResult>>> {
   const { demo } = fixtures.info.upstreams;
   const options = { cacheDir: join(fixtures.info.scratchDir, 'cache-per-call') };
-  const open = () => openSession(id, fixtures.info, demo, options);
-  if (id !== 3) return perCallCycles(open, 'demo', counts.perCallCycles);
+  const open = (id: PathId) => () => openSession(id, fixtures.info, demo, options);
+  progress(`paths ${ids.join(', ')}: ${counts.perCallCycles} rounds of per-call cycles (spawn → initialize → tools/list → tools/call → exit)`);
   const before = await fixtures.issued();
-  const cycles = await perCallCycles(open, 'demo', counts.perCallCycles);
+  const samples = await interleavedCycles(new Map(ids.map((id) => [id, open(id)])), 'demo', counts.perCallCycles);
   const afterCycles = await fixtures.issued();
-  await fixtures.renew();
-  const initializeMedianMs = await burst(open, 'demo', counts.burstProcesses);
-  const afterBurst = await fixtures.issued();
-  return { ...cycles, reissues: afterCycles - before, burst: { processes: counts.burstProcesses, reissues: afterBurst - afterCycles, initializeMedianMs } };
+  const results = new Map<PathId, Section<PerCallResult>>();
+  for (const [id, outcome] of samples) {
+    if (outcome instanceof Error) {
+      progress(`  per-call cycles of path ${id} failed: ${outcome.message}`);
+      results.set(id, { error: outcome.message });
+    } else {
+      results.set(id, { ...cycleSummary(outcome, 'demo'), ...(id === 3 ? { reissues: afterCycles - before } : {}) });
+    }
+  }
+  const teleport = results.get(3);
+  if (teleport && !('error' in teleport)) {
+    progress(`path 3: ${counts.burstProcesses} processes at once after a tbot renewal`);
+    const burstResult = await section('burst', progress, async () => {
+      await fixtures.renew();
+      const initializeMedianMs = await burst(open(3), 'demo', counts.burstProcesses);
+      return { processes: counts.burstProcesses, reissues: (await fixtures.issued()) - afterCycles, initializeMedianMs };
+    });
+    if (!('error' in burstResult)) teleport.burst = burstResult;
+  }
+  await fixtures.clearRecorder();
+  return results;
 }
 
 /** Cold start and sequential echo latency of server-everything served as one kind of app, through path 3. */
@@ -172,8 +190,6 @@ export async function runPath(id: PathId, fixtures: Fixtures, counts: Counts, pr
   }
   await fixtures.clearRecorder();
 
-  progress(`path ${id} (${spec.name}): ${counts.perCallCycles} per-call cycles (spawn → initialize → tools/list → tools/call → exit)`);
-  result.perCall = await section('per-call cycles', progress, () => perCallRun(id, fixtures, counts));
   if (spec.viaProcess) {
     progress(`path ${id} (${spec.name}): orphaned (host killed, stdin left open)`);
     const args = stdioArgs(id, fixtures.info, demo, { cacheDir: join(fixtures.info.scratchDir, 'cache-per-call') });
