@@ -10,8 +10,6 @@ export interface Fixtures {
   readonly info: FixtureInfo;
   /** tbot renews now; resolves with the new generation once every file is written. */
   renew(): Promise<number>;
-  /** App certificates the cluster issued since it started (successful GenerateUserCerts). */
-  issued(): Promise<number>;
   clearRecorder(): Promise<void>;
   /** App certificates issued since the recorder was last cleared. */
   countReissues(): Promise<number>;
@@ -54,10 +52,6 @@ class FixtureHost implements Fixtures {
 
   async renew(): Promise<number> {
     return (await this.request({ kind: 'renew' })).generation ?? 0;
-  }
-
-  async issued(): Promise<number> {
-    return (await this.request({ kind: 'issued' })).issued ?? 0;
   }
 
   async clearRecorder(): Promise<void> {

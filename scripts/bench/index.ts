@@ -13,7 +13,7 @@ import { FULL, parseOptions, QUICK } from './options';
 import { writeReport } from './report';
 import { RESULTS_VERSION, type BenchResults } from './results';
 import { runEras } from './eras';
-import { runPath } from './run-path';
+import { runPath, runPerCall } from './run-path';
 
 const REPO_ROOT = join(__dirname, '../..');
 const BUNDLE = join(REPO_ROOT, 'dist/mcp-bridge.js');
@@ -38,6 +38,8 @@ async function main(): Promise<void> {
   const fixtures = await startFixtures();
   try {
     for (const id of options.paths) results.paths.push(await runPath(id, fixtures, counts, progress));
+    const perCall = await runPerCall(options.paths, fixtures, counts, progress);
+    for (const path of results.paths) path.perCall = perCall.get(path.id);
     if (options.eras) {
       try {
         results.eras = await runEras(fixtures, counts, progress);

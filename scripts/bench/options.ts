@@ -19,6 +19,12 @@ export interface Counts {
   eraConnects: number;
   /** Sequential echo calls per era combination. */
   eraCalls: number;
+  /** Per-call cycles (spawn → initialize → tools/list → tools/call → exit) per path, in interleaved rounds. */
+  perCallCycles: number;
+  /** Processes started at once after a renewal (path 3). */
+  burstProcesses: number;
+  /** Orphaned-process runs per stdio path. */
+  orphanRuns: number;
 }
 
 export const FULL: Counts = {
@@ -33,6 +39,9 @@ export const FULL: Counts = {
   renewalEverySeconds: 2,
   eraConnects: 7,
   eraCalls: 300,
+  perCallCycles: 20,
+  burstProcesses: 8,
+  orphanRuns: 5,
 };
 
 export const QUICK: Counts = {
@@ -47,6 +56,9 @@ export const QUICK: Counts = {
   renewalEverySeconds: 2,
   eraConnects: 1,
   eraCalls: 10,
+  perCallCycles: 3,
+  burstProcesses: 3,
+  orphanRuns: 1,
 };
 
 export const PAYLOAD_SIZES: Record<string, number> = { '1MiB': 1024 * 1024, '8MiB': 8 * 1024 * 1024 };

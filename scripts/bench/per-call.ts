@@ -9,12 +9,8 @@ import { median, percentile, round } from './stats';
  * call): `cycles` rounds of spawn → initialize → tools/list → tools/call → exit (the SDK closes stdin and waits for
  * the exit), each round visiting every path once, so a change of load on the shared machine hits all paths alike and
  * their ratios hold. For (1) and (2), which have no process, an in-process client session stands for it: the floor of
- * each path. A path whose cycle fails is reported with its error and left out of later rounds.
- *
- * SLOT (issue 12, SDK v2 `auto` connect): once MCP era handling lands, measure an `@modelcontextprotocol/client` 2.x
- * `auto` connect here (a probe sibling process, then the real one) against a legacy connect of the same path, with
- * the reissues it causes, and store it as PathResult.autoConnect; targets.ts already judges it (≤ 1.6×, no extra
- * reissue) and says "not measured" until then.
+ * each path. A path whose cycle fails is reported with its error and left out of later rounds. (The SDK v2 `auto`
+ * connect, a probe sibling and then the real process, is measured by the era runs: eras.ts.)
  */
 export async function interleavedCycles<K>(opens: Map<K, () => Promise<PathSession>>, upstream: string, cycles: number): Promise<Map<K, number[] | Error>> {
   const results = new Map<K, number[] | Error>([...opens.keys()].map((k) => [k, []]));

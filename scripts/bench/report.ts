@@ -130,6 +130,42 @@ function appTypeSection(results: BenchResults): string | undefined {
   ].join('\n');
 }
 
+function perCallSection(results: BenchResults): string | undefined {
+  const measured = results.paths.filter((p) => p.perCall !== undefined);
+  if (!measured.length) return undefined;
+  const base = ok(results.paths.find((p) => p.id === 4)?.perCall);
+  const rows = measured.map((p) => {
+    const c = ok(p.perCall);
+    return [label(p), c?.cycles, c?.medianMs, c?.p95Ms, ratio(c?.medianMs, base?.medianMs), c?.firstMs, c?.reissues, errorOf(p.perCall)];
+  });
+  const burst = ok(results.paths.find((p) => p.id === 3)?.perCall)?.burst;
+  return [
+    '### Per-call use (spawn → initialize → tools/list → tools/call → exit; rounds that visit every path in turn, demo server)',
+    '',
+    "LangGraph's `MultiServerMCPClient` starts a process per tool call by default. (1) and (2) have no process: a new in-process client session per cycle, the floor of each path (what the test cluster's proxy and App Service cost per session). Reissues: app certificates the cluster issued during the cycles (one identity generation; (3) starts with an empty cache).",
+    '',
+    table(['path', 'cycles', 'median ms', 'p95 ms', 'median ÷ (4)', 'first cycle ms', 'reissues', 'error'], rows),
+    ...(burst
+      ? ['', `After a tbot renewal (a new identity generation), ${burst.processes} processes of (3) started at once: ${burst.reissues} reissue(s), median spawn → initialize ${burst.initializeMedianMs} ms.`]
+      : []),
+  ].join('\n');
+}
+
+function orphanSection(results: BenchResults): string | undefined {
+  const stdio = results.paths.filter((p) => p.orphanExit !== undefined);
+  if (!stdio.length) return undefined;
+  const rows = stdio.map((p) => {
+    const o = ok(p.orphanExit);
+    const still = o?.stillRunning ? `${o.stillRunning} of ${o.runs} still running after ${o.stillRunningAfterMs} ms` : o ? '0' : undefined;
+    return [label(p), o?.runs, o?.medianMs, o?.maxMs, still, errorOf(p.orphanExit)];
+  });
+  return [
+    '### Orphaned process (host killed with SIGKILL while the process’s stdin stays open; time until it exits)',
+    '',
+    table(['path', 'runs', 'median ms', 'max ms', 'did not exit', 'error'], rows),
+  ].join('\n');
+}
+
 export function renderReport(results: BenchResults, resultsFile: string): string {
   if (results.version !== RESULTS_VERSION) throw new Error(`results version ${results.version}, this report reads ${RESULTS_VERSION}`);
   const m = results.machine;
@@ -170,6 +206,8 @@ export function renderReport(results: BenchResults, resultsFile: string): string
     '',
     ...(renewalSection(results) ? [renewalSection(results)!, ''] : []),
     ...(appTypeSection(results) ? [appTypeSection(results)!, ''] : []),
+    ...(perCallSection(results) ? [perCallSection(results)!, ''] : []),
+    ...(orphanSection(results) ? [orphanSection(results)!, ''] : []),
     ...(eraSections(results) ? [eraSections(results)!, ''] : []),
     ...(analysis ? ['## Analysis', '', analysis, ''] : []),
   ].join('\n');

@@ -101,6 +101,32 @@ export interface EraResults {
   rows: EraRow[];
 }
 
+/** Per-call use: spawn → initialize → tools/list → tools/call → exit, `cycles` times in a row. */
+export interface PerCallResult {
+  cycles: number;
+  upstream: string;
+  medianMs: number;
+  p95Ms: number;
+  /** The first cycle; for (3) it starts with an empty certificate cache and issues the app certificate. */
+  firstMs: number;
+  samplesMs: number[];
+  /** (3): app certificates the cluster issued during the cycles (all in one identity generation). */
+  reissues?: number;
+  /** (3): after a tbot renewal (a new generation), `processes` started at once. */
+  burst?: { processes: number; reissues: number; initializeMedianMs: number };
+}
+
+/** The stdio process after its host died while its stdin stayed open (kill -9 of the host). */
+export interface OrphanResult {
+  runs: number;
+  /** Host killed → process exited, over the runs where it exited. */
+  medianMs?: number;
+  maxMs?: number;
+  /** Runs where it was still running after `stillRunningAfterMs` (then killed). */
+  stillRunning: number;
+  stillRunningAfterMs?: number;
+}
+
 /** One measurement section; `error` instead of numbers when it could not run (the run goes on). */
 export type Section<T> = T | { error: string };
 
@@ -121,6 +147,8 @@ export interface PathResult {
   renewal?: Section<RenewalResult>;
   /** Path 3 only, keyed by app type ('streamable-http', 'stdio', 'sse'): the same server as each kind of app. */
   appTypes?: Record<string, Section<AppTypeResult>>;
+  perCall?: Section<PerCallResult>;
+  orphanExit?: Section<OrphanResult>;
 }
 
 export interface BenchResults {

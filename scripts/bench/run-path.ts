@@ -126,9 +126,9 @@ export async function runPerCall(ids: readonly PathId[], fixtures: Fixtures, cou
   const options = { cacheDir: join(fixtures.info.scratchDir, 'cache-per-call') };
   const open = (id: PathId) => () => openSession(id, fixtures.info, demo, options);
   progress(`paths ${ids.join(', ')}: ${counts.perCallCycles} rounds of per-call cycles (spawn → initialize → tools/list → tools/call → exit)`);
-  const before = await fixtures.issued();
+  const before = await fixtures.countReissues();
   const samples = await interleavedCycles(new Map(ids.map((id) => [id, open(id)])), 'demo', counts.perCallCycles);
-  const afterCycles = await fixtures.issued();
+  const afterCycles = await fixtures.countReissues();
   const results = new Map<PathId, Section<PerCallResult>>();
   for (const [id, outcome] of samples) {
     if (outcome instanceof Error) {
@@ -144,7 +144,7 @@ export async function runPerCall(ids: readonly PathId[], fixtures: Fixtures, cou
     const burstResult = await section('burst', progress, async () => {
       await fixtures.renew();
       const initializeMedianMs = await burst(open(3), 'demo', counts.burstProcesses);
-      return { processes: counts.burstProcesses, reissues: (await fixtures.issued()) - afterCycles, initializeMedianMs };
+      return { processes: counts.burstProcesses, reissues: (await fixtures.countReissues()) - afterCycles, initializeMedianMs };
     });
     if (!('error' in burstResult)) teleport.burst = burstResult;
   }

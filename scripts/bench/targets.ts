@@ -1,4 +1,4 @@
-/** The performance targets of issue 7, judged from one run's results (never from numbers of different runs). */
+/** The performance targets of issues 7 and 12 (and the eras', era-report.ts), judged from one run's results (never from numbers of different runs). */
 import { eraTargets } from './era-report';
 import { isError, type BenchResults, type PathResult, type Section } from './results';
 
@@ -81,6 +81,30 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
       judge(`No RSS growth in (${id}) up to ${memory?.callsAtLast ?? '?'} calls (≤ 10 % from mid-run)`, [memory?.rssAtFirstKiB, memory?.rssAtMidKiB, memory?.rssAtLastKiB], (first, midRss, last) => ({
         measured: `${mib(first)} after ${memory!.callsAtFirst}, ${mib(midRss)} after ${memory!.callsAtMid}, ${mib(last)} after ${memory!.callsAtLast}`,
         met: last <= midRss * (1 + RSS_GROWTH_LIMIT),
+      })),
+    );
+  }
+
+  const perCall = (id: number) => ok(path(id)?.perCall);
+  const teleport = perCall(3);
+  checks.push(
+    judge('One reissue per identity generation, whatever the number of processes (3)', [teleport?.reissues, teleport?.burst?.reissues], (sequential, together) => ({
+      measured: `${sequential} for ${teleport!.cycles} processes one after another; ${together} for ${teleport!.burst!.processes} at once after a renewal`,
+      met: sequential === 1 && together === 1,
+    })),
+  );
+  checks.push(
+    judge('Per-call cycle of (3) ≤ 1.15× that of (4) (median)', [teleport?.medianMs, perCall(4)?.medianMs], (t, u) => ({
+      measured: `${(t / u).toFixed(2)}× (${t} ms vs ${u} ms)`,
+      met: t <= 1.15 * u,
+    })),
+  );
+  for (const id of [3, 4]) {
+    const orphan = ok(path(id)?.orphanExit);
+    checks.push(
+      judge(`Orphaned (${id}) gone within 5 s`, [orphan?.maxMs ?? (orphan?.stillRunning ? Infinity : undefined), orphan?.stillRunning], (max, still) => ({
+        measured: still ? `still running after ${orphan!.stillRunningAfterMs} ms` : `max ${max} ms of ${orphan!.runs} runs (median ${orphan!.medianMs} ms)`,
+        met: still === 0 && max <= 5000,
       })),
     );
   }

@@ -132,8 +132,6 @@ describe('benchmark quick mode', () => {
     expect(report).toMatch(/Added p50 of \(3\) over \(2\) ≤ 0\.3 ms \[demo\] \| not measured \| n\/a \|/);
     expect(report).toMatch(/Zero failed calls under renewal every 2 s \(3\) \| \d+ failed of \d+/);
     expect(report).toMatch(/One reissue per identity generation, whatever the number of processes \(3\) \| 1 for 3 processes one after another; 1 for 3 at once after a renewal \| met \|/);
-    // The slot for SDK v2 `auto` clients stays visible until it is measured.
-    expect(report).toMatch(/SDK v2 `auto` connect of \(3\) ≤ 1\.6× a legacy connect, no extra reissue \| not measured \| n\/a \|/);
     expect(report).toMatch(/### Per-call use/);
     expect(report).toMatch(/### Orphaned process/);
   });
