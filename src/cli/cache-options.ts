@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { CacheStore, defaultCacheDir, type CacheStoreOptions } from '../cache';
+import { CacheStore, defaultCacheDir, entryName, type CacheStoreOptions } from '../cache';
 import type { Logger } from '../log/logger';
+import type { VerdictStore } from '../mcp/era/verdicts';
 import { envFlag } from './connection-options';
 
 /** The per-user cache shared by bridge processes (connect uses it; identity and doctor show it). */
@@ -15,7 +16,7 @@ export function withCacheOptions<T>(y: Argv<T>): Argv<T & CacheArgs> {
     .option('cache', {
       type: 'boolean',
       default: envFlag('MCP_BRIDGE_CACHE') ?? true,
-      describe: "Share app certificates and the proxy's answers between this user's mcp-bridge processes (--no-cache turns it off) [env MCP_BRIDGE_CACHE]",
+      describe: "Share app certificates, the proxy's answers and each server's MCP era between this user's mcp-bridge processes (--no-cache turns it off) [env MCP_BRIDGE_CACHE]",
     })
     .option('cache-dir', {
       type: 'string',
@@ -30,4 +31,14 @@ export function withCacheOptions<T>(y: Argv<T>): Argv<T & CacheArgs> {
 export function cacheFromArgs(args: CacheArgs, logger: Logger, options?: CacheStoreOptions): CacheStore | undefined {
   if (!args.cache) return undefined;
   return new CacheStore(args.cacheDir ? resolve(args.cacheDir) : defaultCacheDir(), logger.child('cache'), options);
+}
+
+/** The era verdicts kept in the cache, one entry per upstream (its key hashed into the entry's name). */
+export function eraStoreOf(cache: CacheStore): VerdictStore {
+  const name = (key: string) => entryName('era', [key]);
+  return {
+    read: async (key) => (await cache.read(name(key)))?.data,
+    write: async (key, data, expiresAt) => void (await cache.write(name(key), data, expiresAt)),
+    remove: (key) => cache.remove(name(key)),
+  };
 }

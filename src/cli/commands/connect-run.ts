@@ -4,7 +4,8 @@ import { CredentialWatcher, type IdentitySource } from '../../identity';
 import type { Logger } from '../../log/logger';
 import { runRelay } from '../../mcp/relay';
 import type { Upstream } from '../../upstream/types';
-import { cacheFromArgs } from '../cache-options';
+import type { CacheStore } from '../../cache';
+import { cacheFromArgs, eraStoreOf } from '../cache-options';
 import { connectionFromArgs, readCaFiles, warnIfInsecure, type ConnectionSettings } from '../connection-options';
 import { exitCodes } from '../exit-codes';
 import { loggerFromArgs } from '../global-options';
@@ -21,7 +22,13 @@ const WATCH_DELAY_MS = 1_000;
  * the outside world (identity files, proxy, app) is left to upstream.ready(), so it reaches the client as a
  * JSON-RPC error and clears up without a restart.
  */
-async function buildUpstream(args: ConnectArgs, settings: ConnectionSettings, logger: Logger, source: IdentitySource | undefined): Promise<{ upstream: Upstream; identity?: CredentialWatcher }> {
+async function buildUpstream(
+  args: ConnectArgs,
+  settings: ConnectionSettings,
+  logger: Logger,
+  source: IdentitySource | undefined,
+  cache: CacheStore | undefined,
+): Promise<{ upstream: Upstream; identity?: CredentialWatcher }> {
   // The identity is read first (the upstream's start awaits that read). Watching its files (chokidar scanning the
   // directory) starts a moment after the upstream has started: a process a host starts for one tool call is gone by
   // then and never pays for it. Never fails: ready() reports unusable files per request.
@@ -59,7 +66,7 @@ async function buildUpstream(args: ConnectArgs, settings: ConnectionSettings, lo
     insecure: settings.insecure,
     headers: settings.headers,
     logger,
-    cache: cacheFromArgs(args, logger),
+    cache,
   });
   startedWith(upstream);
   await watching;
@@ -83,11 +90,13 @@ export async function runConnect(args: ConnectArgs): Promise<void> {
   const logger = loggerFromArgs(args);
   let built: Awaited<ReturnType<typeof buildUpstream>>;
   let relay: RelayArgs;
+  // One cache for the process: the Teleport path keeps certificates and the proxy's answers there, both paths the era.
+  const cache = cacheFromArgs(args, logger);
   try {
     const settings = connectionFromArgs(args);
     relay = relaySettingsFromArgs(args);
     warnIfInsecure(settings, logger, settings.url?.host ?? settings.proxy ?? 'the server');
-    built = await buildUpstream(args, settings, logger, optionalIdentitySourceFromArgs(args));
+    built = await buildUpstream(args, settings, logger, optionalIdentitySourceFromArgs(args), cache);
   } catch (err) {
     const e = asBridgeError(err);
     if (e.tag !== 'CONFIG_INVALID') throw e;
@@ -105,6 +114,7 @@ export async function runConnect(args: ConnectArgs): Promise<void> {
     output: process.stdout,
     logger,
     ...relay,
+    eraStore: cache && eraStoreOf(cache),
     stop: stopSignal(logger),
   });
   await identity?.close();
