@@ -7,19 +7,13 @@ import { describeResult, ensureRunnerInstalled, runConformanceScenario, SCENARIO
  */
 
 /**
- * 2025-11-25 scenarios that fail now and then today (each about 1 run in 6), both because the bridge opens its
- * standalone GET stream only after relaying `notifications/initialized`, while the client's first requests are
- * already on their way:
- * - elicitation-sep1034-client-defaults: the scenario server sends its elicitation request with no related request,
- *   so the SDK server puts it on the GET stream, or drops it when that stream is not open yet; the call then hangs.
- *   Holding the client's requests until the GET stream is open (or refused), bounded, would close the window.
- * - sse-retry: the server takes the first GET for the reconnection it asked for and sends the call's response there
- *   (not a resumption); the bridge drops a response arriving on the GET stream ("dropping unexpected message from the
- *   server"), so the client times out. A response to a pending request should be delivered from whichever stream
- *   brings it (once).
+ * 2025-11-25 scenarios that fail now and then today:
+ * - sse-retry (about 1 run in 6): the server takes the first GET for the reconnection it asked for and sends the
+ *   call's response there (not a resumption); the bridge drops a response arriving on the GET stream ("dropping
+ *   unexpected message from the server"), so the client times out. A response to a pending request should be
+ *   delivered from whichever stream brings it (once).
  */
 export const FLAKY_2025: Record<string, string> = {
-  'elicitation-sep1034-client-defaults': 'the elicitation request is lost when the tool runs before the bridge opened its GET stream',
   'sse-retry': 'a response for a pending request arriving on the standalone GET stream is dropped',
 };
 

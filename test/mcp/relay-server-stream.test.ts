@@ -66,3 +66,24 @@ test('a 403 on the server stream asks upstream.recover() and reconnects at once'
   expect(upstream.recoverCalls).toEqual([expect.objectContaining({ kind: 'status', status: 403, body: 'invalid session' })]);
   expect(reconnectDelays(log.lines)).toEqual([]);
 });
+
+test('messages sent right after notifications/initialized wait until the server answered the GET stream, so what the server sends there at once (an elicitation with no related request) is not lost', async () => {
+  let stream: SseResponse | undefined;
+  server.onGet = (res) => {
+    stream = new SseResponse(res);
+  };
+  const elicit = { jsonrpc: '2.0', id: 0, method: 'elicitation/create', params: { message: 'sure?', requestedSchema: { type: 'object', properties: {} } } };
+  server.handle('tools/call', async (message, res) => {
+    // As an SDK server does with a request it cannot relate to a call: onto the GET stream, or nowhere.
+    if (stream) await stream.send({ data: elicit });
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id: message.id, result: { content: [], streamOpen: stream !== undefined } }));
+  });
+  log = capturingLogger();
+  relay = new InProcessRelay({ upstream, logger: log.logger });
+  relay.send({ jsonrpc: '2.0', id: 'init', method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: { elicitation: {} }, clientInfo: { name: 't', version: '1' } } });
+  await relay.answerTo('init');
+  // The client's next messages in one write, as SDK clients send them.
+  relay.send({ jsonrpc: '2.0', method: 'notifications/initialized' }, { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'ask', arguments: {} } });
+  expect((await relay.answerTo(1)).result.streamOpen).toBe(true);
+  await relay.until((all) => all.some((m) => m.method === 'elicitation/create'));
+});

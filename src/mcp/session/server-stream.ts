@@ -36,10 +36,14 @@ export class ServerStream {
     private readonly logger: Logger,
   ) {}
 
-  start(): void {
-    if (this.running || this.stopped) return;
+  /** Opens the stream; `answered` is called once the server has answered the first GET, whatever it said. */
+  start(answered: () => void = () => undefined): void {
+    if (this.running || this.stopped) return answered();
     this.running = true;
-    void this.run().finally(() => (this.running = false));
+    void this.run(answered).finally(() => {
+      this.running = false;
+      answered();
+    });
   }
 
   /** Cuts a pending back-off short (the session was just renewed). */
@@ -57,7 +61,7 @@ export class ServerStream {
     if (this.wake.signal.aborted) this.wake = new AbortController();
   }
 
-  private async run(): Promise<void> {
+  private async run(answered: () => void): Promise<void> {
     const backoff = new Backoff(FIRST_DELAY_MS, MAX_DELAY_MS);
     let retryMs: number | undefined;
     /** One recovery per run of refusals: fresh credentials that are refused too are not the upstream's to fix. */
@@ -68,6 +72,7 @@ export class ServerStream {
         this.lastEventId = undefined; // event ids belong to the old session
       }
       const exchange = await this.channel.get(this.lastEventId);
+      answered();
       if (this.stopped) {
         if (exchange.ok) exchange.response.body.destroy();
         return;

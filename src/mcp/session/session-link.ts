@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../log/logger';
 import { InitializeFilter } from '../capabilities';
 import { HttpChannel } from '../http/channel';
@@ -9,6 +10,8 @@ import { McpSession } from './session';
 
 /** How long the session DELETE may take at shutdown. */
 const CLOSE_BOUND_MS = 1_000;
+/** How long messages after `notifications/initialized` wait for the server to answer the GET stream's first request. */
+const STREAM_OPENING_MS = 2_000;
 
 /**
  * A 2025-era Streamable HTTP session (MCP 2025-03-26 … 2025-11-25): `initialize` opens it (the client's
@@ -23,6 +26,12 @@ export class SessionLink implements Link {
   private readonly forwarder: Forwarder;
   private readonly serverStream: ServerStream;
   private readonly initializeFilter: InitializeFilter;
+  /**
+   * Set from `notifications/initialized` until the server answered the GET stream's first request (bounded): a
+   * server sends what is not tied to a request (an elicitation a tool asks with no related request, list changes)
+   * on that stream and drops it while none is open, so the client's next messages wait, in order, until it is.
+   */
+  private streamOpening?: Promise<void>;
 
   constructor(
     private readonly context: LinkContext,
@@ -55,23 +64,38 @@ export class SessionLink implements Link {
 
   async request({ id, method, message, text }: ClientRequest): Promise<Reply> {
     if (method === 'initialize') return this.initialize(id, message);
+    if (this.streamOpening) await this.streamOpening;
     const { answer, text: answerText } = await this.forwarder.request(id, message, text);
     return { message: answer, text: answerText };
   }
 
   async notify({ method, message, text }: ClientNotification): Promise<void> {
-    const isInitialized = method === 'notifications/initialized';
-    if (isInitialized) this.session.noteInitializedSent(message);
-    const delivered = await this.forwarder.oneWay(message, text, method);
-    if (isInitialized && delivered) this.serverStream.start();
+    if (method === 'notifications/initialized') return this.initialized(message, text);
+    if (this.streamOpening) await this.streamOpening;
+    await this.forwarder.oneWay(message, text, method);
   }
 
   async respond({ id, message, text }: ClientResponse): Promise<void> {
+    if (this.streamOpening) await this.streamOpening;
     if (!this.context.server.settleClientAnswer(id)) {
       this.logger.warn('dropping a response from the client that answers no pending server request', { id });
       return;
     }
     await this.forwarder.oneWay(message, text, 'a response to a server request');
+  }
+
+  /** Delivers `notifications/initialized`, then opens the GET stream; later messages wait for its first answer. */
+  private async initialized(message: JsonRpcMessage, text: string): Promise<void> {
+    this.session.noteInitializedSent(message);
+    let answered!: () => void;
+    const opening = new Promise<void>((resolve) => (answered = resolve));
+    const bounded = Promise.race([opening, sleep(STREAM_OPENING_MS, undefined, { ref: false })]);
+    this.streamOpening = bounded;
+    void bounded.then(() => {
+      if (this.streamOpening === bounded) this.streamOpening = undefined;
+    });
+    if (await this.forwarder.oneWay(message, text, 'notifications/initialized')) this.serverStream.start(answered);
+    else answered();
   }
 
   async close(): Promise<void> {
