@@ -1,6 +1,6 @@
 /** The era sections of BENCHMARKS.md and their targets (issues 11 and 12), from a run's `eras` results. */
 import { isError, type BenchResults, type EraRow } from './results';
-import type { TargetCheck } from './targets';
+import { judge, type TargetCheck } from './targets';
 
 type Cell = string | number | undefined;
 
@@ -57,12 +57,6 @@ export function eraSections(results: BenchResults): string | undefined {
   ].join('\n');
 }
 
-function judge(target: string, values: Array<number | undefined>, measure: (...v: number[]) => { measured: string; met: boolean }): TargetCheck {
-  if (values.some((v) => v === undefined || Number.isNaN(v))) return { target, measured: 'not measured', verdict: 'n/a' };
-  const { measured, met } = measure(...(values as number[]));
-  return { target, measured, verdict: met ? 'met' : 'NOT met' };
-}
-
 export function eraTargets(results: BenchResults): TargetCheck[] {
   const rows = rowsOf(results);
   if (!rows) return [];
@@ -71,7 +65,7 @@ export function eraTargets(results: BenchResults): TargetCheck[] {
     const legacy = find(rows, 'bridge-teleport', 'sdk-v1', upstream);
     const auto = find(rows, 'bridge-teleport', 'sdk-v2-auto', upstream);
     checks.push(
-      judge(`SDK v2 auto connect ≤ 1.6× a 2025 connect, no extra reissue (Teleport) [${upstream}]`, [auto?.connectMs, legacy?.connectMs, auto?.reissuesPerConnect, legacy?.reissuesPerConnect], (a, l, ra, rl) => ({
+      judge(11, `SDK v2 auto connect ≤ 1.6× a 2025 connect, no extra reissue (Teleport) [${upstream}]`, [auto?.connectMs, legacy?.connectMs, auto?.reissuesPerConnect, legacy?.reissuesPerConnect], (a, l, ra, rl) => ({
         measured: `${(a / l).toFixed(2)}× (${a} vs ${l} ms); ${ra} vs ${rl} certificates per connect`,
         met: a <= 1.6 * l && ra <= rl,
       })),
@@ -81,7 +75,7 @@ export function eraTargets(results: BenchResults): TargetCheck[] {
   const compared = bridged.map((b) => ({ b, m: find(rows, 'mcp-remote-auto', b.client, b.upstream) })).filter(({ b, m }) => b.connectMs !== undefined && m?.connectMs !== undefined && b.latency && m.latency);
   const faster = compared.filter(({ b, m }) => b.connectMs! < m!.connectMs! && b.latency!.p50Ms < m!.latency!.p50Ms);
   checks.push(
-    judge('Bridge faster than mcp-remote --protocol auto to connect and at p50, every era combination', compared.length === bridged.length && bridged.length ? [faster.length, compared.length] : [undefined], (f, n) => ({
+    judge(11, 'Bridge faster than mcp-remote --protocol auto to connect and at p50, every era combination', compared.length === bridged.length && bridged.length ? [faster.length, compared.length] : [undefined], (f, n) => ({
       measured: `${f} of ${n} combinations`,
       met: f === n,
     })),

@@ -5,6 +5,8 @@ export interface Counts {
   coldStarts: number;
   /** Calls before the first RSS sample (the "after 100 calls" point). */
   warmup: number;
+  /** Quiet seconds after the warm-up before the idle RSS sample (V8 shrinks an idle heap after several seconds). */
+  idleSeconds: number;
   /** Sequential echo calls for p50/p99 and CPU time. */
   sequential: number;
   inFlight: number;
@@ -30,6 +32,7 @@ export interface Counts {
 export const FULL: Counts = {
   coldStarts: 9,
   warmup: 100,
+  idleSeconds: 10,
   sequential: 1000,
   inFlight: 64,
   concurrent: 2000,
@@ -47,6 +50,7 @@ export const FULL: Counts = {
 export const QUICK: Counts = {
   coldStarts: 2,
   warmup: 5,
+  idleSeconds: 2,
   sequential: 20,
   inFlight: 64,
   concurrent: 128,

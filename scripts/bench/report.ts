@@ -45,6 +45,7 @@ function latencySection(results: BenchResults, upstream: string): string {
 }
 
 function payloadSection(results: BenchResults): string {
+  const direct = ok(results.paths.find((p) => p.id === 1)?.payload);
   const base = ok(results.paths.find((p) => p.id === 2)?.payload);
   const rows = results.paths.map((p) => {
     const payload = ok(p.payload);
@@ -53,11 +54,12 @@ function payloadSection(results: BenchResults): string {
       payload?.['1MiB']?.mibPerS,
       payload?.['8MiB']?.mibPerS,
       payload?.['8MiB']?.medianMs,
+      ratio(payload?.['8MiB']?.mibPerS, direct?.['8MiB']?.mibPerS),
       ratio(payload?.['8MiB']?.mibPerS, base?.['8MiB']?.mibPerS),
       errorOf(p.payload),
     ];
   });
-  return ['### Large results (demo server `payload`, median of the reps)', '', table(['path', '1 MiB MiB/s', '8 MiB MiB/s', '8 MiB ms', '8 MiB ÷ (2)', 'error'], rows)].join('\n');
+  return ['### Large results (demo server `payload`, median of the reps)', '', table(['path', '1 MiB MiB/s', '8 MiB MiB/s', '8 MiB ms', '8 MiB ÷ (1)', '8 MiB ÷ (2)', 'error'], rows)].join('\n');
 }
 
 function coldStartSection(results: BenchResults): string {
@@ -78,13 +80,16 @@ function processSection(results: BenchResults): string {
     .filter((p) => p.viaProcess)
     .map((p) => {
       const m = ok(p.memory);
+      const peak = (size: string) => (m?.peakDuringPayloadKiB[size] === undefined ? undefined : `${mib(m.peakDuringPayloadKiB[size])}${m.payloadPeakIsolated ? '' : ' (lifetime)'}`);
       return [
         label(p),
         m ? `${mib(m.rssAtFirstKiB)} @ ${m.callsAtFirst}` : undefined,
+        m ? `${mib(m.rssIdleKiB)} @ ${m.idleSeconds} s` : undefined,
         m ? `${mib(m.rssAtMidKiB)} @ ${m.callsAtMid}` : undefined,
         m ? `${mib(m.rssAtLastKiB)} @ ${m.callsAtLast}` : undefined,
         mib(m?.peakDuringCallsKiB),
-        m ? `${mib(m.peakDuringPayloadKiB)}${m.payloadPeakIsolated ? '' : ' (lifetime)'}` : undefined,
+        peak('1MiB'),
+        peak('8MiB'),
         p.cpuMsPer1000Calls,
         errorOf(p.memory),
       ];
@@ -92,7 +97,7 @@ function processSection(results: BenchResults): string {
   return [
     '### The bridge process (RSS from /proc VmRSS/VmHWM, MiB; CPU = utime + stime)',
     '',
-    table(['path', 'RSS after warm-up', 'RSS mid-run', 'RSS after all calls', 'peak during calls', 'peak during 1+8 MiB relay', 'CPU ms / 1000 calls', 'error'], rows),
+    table(['path', 'RSS after warm-up', 'RSS idle after warm-up', 'RSS mid-run', 'RSS after all calls', 'peak during calls', 'peak relaying 1 MiB', 'peak relaying 8 MiB', 'CPU ms / 1000 calls', 'error'], rows),
   ].join('\n');
 }
 
@@ -190,7 +195,7 @@ export function renderReport(results: BenchResults, resultsFile: string): string
     '',
     '## Targets',
     '',
-    table(['target', 'measured', 'verdict'], targets.map((t) => [t.target, t.measured, t.verdict])),
+    table(['issue', 'target', 'measured', 'verdict'], targets.map((t) => [t.issue, t.target, t.measured, t.verdict])),
     '',
     '## Results',
     '',

@@ -1,7 +1,7 @@
 /** The JSON a benchmark run writes (scripts/bench/last-run.json) and report.ts turns into BENCHMARKS.md. */
 import type { PathId } from './paths';
 
-export const RESULTS_VERSION = 1;
+export const RESULTS_VERSION = 2;
 
 export interface Machine {
   nproc: number;
@@ -47,7 +47,11 @@ export interface ColdStartResult {
 
 export interface MemoryResult {
   callsAtFirst: number;
+  /** Right after the warm-up calls. */
   rssAtFirstKiB: number;
+  /** After the warm-up and then this many seconds without calls: what a host's idle bridge holds. */
+  idleSeconds: number;
+  rssIdleKiB: number;
   /** After the first half of the concurrent calls: the plateau for that load. */
   callsAtMid: number;
   rssAtMidKiB: number;
@@ -55,8 +59,8 @@ export interface MemoryResult {
   rssAtLastKiB: number;
   /** VmHWM over the echo calls. */
   peakDuringCallsKiB: number;
-  /** VmHWM over the payload phase only (reset before it), 1 MiB and 8 MiB results. */
-  peakDuringPayloadKiB: number;
+  /** VmHWM while relaying each payload size ('1MiB', '8MiB'), reset before each. */
+  peakDuringPayloadKiB: Record<string, number>;
   /** False when the kernel refused to reset VmHWM: the payload peak is then the lifetime peak. */
   payloadPeakIsolated: boolean;
 }

@@ -8,7 +8,7 @@ import { orphanExit } from './orphan';
 import { openBridgeToApp, openSession, PATHS, stdioArgs, type PathId, type PathSession } from './paths';
 import { burst, cycleSummary, interleavedCycles } from './per-call';
 import { resetPeak, sampleProcess } from './proc-stats';
-import type { AppTypeResult, LatencyResult, MemoryResult, PathResult, PerCallResult, RenewalResult, Section, ThroughputResult } from './results';
+import type { AppTypeResult, LatencyResult, MemoryResult, PathResult, PayloadResult, PerCallResult, RenewalResult, Section, ThroughputResult } from './results';
 import { round } from './stats';
 
 type Progress = (message: string) => void;
@@ -54,13 +54,16 @@ interface DemoRun {
 
 /**
  * The demo-server session: echo latency and throughput, then 1 and 8 MiB payloads, sampling the bridge process's
- * RSS after the warm-up and after `totalCalls` calls, its CPU over the sequential calls, and its peak during payloads.
+ * RSS right after the warm-up, again after `idleSeconds` without calls, after `totalCalls` calls, its CPU over the
+ * sequential calls, and its peak (VmHWM, reset before each size) while relaying each payload size.
  */
 async function demoRun(session: PathSession, counts: Counts, progress: Progress): Promise<DemoRun> {
   const { pid } = session;
   const call = echoCall(session.client, 'demo');
   await sequential(call, counts.warmup);
   const first = pid ? sampleProcess(pid) : undefined;
+  if (pid) await sleep(counts.idleSeconds * 1000);
+  const idle = pid ? sampleProcess(pid) : undefined;
   const samples = await sequential(call, counts.sequential);
   const afterSequential = pid ? sampleProcess(pid) : undefined;
   // Two equal concurrent halves: RSS after the first vs after the second tells a leak from a higher plateau.
@@ -75,21 +78,31 @@ async function demoRun(session: PathSession, counts: Counts, progress: Progress)
     callsPerS: round((firstHalf.callsPerS + secondHalf.callsPerS) / 2, 1),
     failed: firstHalf.failed + secondHalf.failed,
   };
-  const isolated = pid ? resetPeak(pid) : false;
-  const payload = await section('payload', progress, () => payloads(session.client, PAYLOAD_SIZES, counts.payloadReps));
-  const afterPayload = pid ? sampleProcess(pid) : undefined;
+  const peaks: Record<string, number> = {};
+  let isolated = true;
+  const payload = await section('payload', progress, async () => {
+    const results: Record<string, PayloadResult> = {};
+    for (const [label, bytes] of Object.entries(PAYLOAD_SIZES)) {
+      isolated = (pid ? resetPeak(pid) : false) && isolated;
+      Object.assign(results, await payloads(session.client, { [label]: bytes }, counts.payloadReps));
+      if (pid) peaks[label] = sampleProcess(pid).peakKiB;
+    }
+    return results;
+  });
   const run: DemoRun = { latency: latencySummary(samples), throughput, payload };
-  if (first && afterSequential && mid && last && afterPayload) {
-    run.cpuMsPer1000Calls = round(((afterSequential.cpuMs - first.cpuMs) / counts.sequential) * 1000, 1);
+  if (first && idle && afterSequential && mid && last) {
+    run.cpuMsPer1000Calls = round(((afterSequential.cpuMs - idle.cpuMs) / counts.sequential) * 1000, 1);
     run.memory = {
       callsAtFirst: counts.warmup,
       rssAtFirstKiB: first.rssKiB,
+      idleSeconds: counts.idleSeconds,
+      rssIdleKiB: idle.rssKiB,
       callsAtMid: counts.warmup + counts.sequential + firstHalf.calls,
       rssAtMidKiB: mid.rssKiB,
       callsAtLast: counts.warmup + counts.sequential + throughput.calls,
       rssAtLastKiB: last.rssKiB,
       peakDuringCallsKiB: last.peakKiB,
-      peakDuringPayloadKiB: afterPayload.peakKiB,
+      peakDuringPayloadKiB: peaks,
       payloadPeakIsolated: isolated,
     };
   }
