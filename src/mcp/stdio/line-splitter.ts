@@ -1,3 +1,5 @@
+import { EnvelopeScanner, idOf } from './envelope-scanner';
+
 /** What the splitter yields: a complete line, or notice that a line exceeded the limit (its head kept for the id). */
 export type LineEvent = { kind: 'line'; bytes: Buffer } | { kind: 'oversize'; head: Buffer };
 
@@ -62,40 +64,11 @@ export class LineSplitter {
 }
 
 /**
- * Reads the top-level `"id"` of a JSON object from its first bytes without parsing the whole (possibly huge) text:
- * tracks nesting and strings, so an `"id"` inside params is not mistaken for it. Null when it cannot tell.
+ * The top-level `"id"` of a JSON-RPC message from its first bytes (the envelope scanner reads past params and
+ * strings, so an `"id"` inside them is not mistaken for it). Null when the head does not reveal it.
  */
 export function peekTopLevelId(head: string): string | number | null {
-  let depth = 0;
-  let i = 0;
-  let expectKey = false;
-  while (i < head.length) {
-    const c = head[i];
-    if (c === '"') {
-      const end = endOfString(head, i);
-      if (end === -1) return null;
-      if (depth === 1 && expectKey && head.slice(i, end + 1) === '"id"') {
-        const rest = /^\s*:\s*("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)\s*[,}]/.exec(head.slice(end + 1));
-        if (!rest) return null;
-        return JSON.parse(rest[1]) as string | number;
-      }
-      expectKey = false;
-      i = end + 1;
-      continue;
-    }
-    if (c === '{' || c === '[') depth++;
-    else if (c === '}' || c === ']') depth--;
-    if (depth === 1 && (c === '{' || c === ',')) expectKey = true;
-    else if (!/\s/.test(c)) expectKey = false;
-    i++;
-  }
-  return null;
-}
-
-function endOfString(text: string, open: number): number {
-  for (let i = open + 1; i < text.length; i++) {
-    if (text[i] === '\\') i++;
-    else if (text[i] === '"') return i;
-  }
-  return -1;
+  const scanner = new EnvelopeScanner();
+  scanner.push(Buffer.from(head));
+  return idOf(scanner.result());
 }
