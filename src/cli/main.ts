@@ -1,3 +1,4 @@
+import './v8-settings'; // first: before anything allocates
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import pkg from '../../package.json';

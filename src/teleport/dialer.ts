@@ -3,7 +3,7 @@ import { connect as connectTls, type TLSSocket } from 'node:tls';
 import { openSocket } from '../net/open-socket';
 import type { ProxyUse } from '../net/proxy-env';
 import { cachedSecureContext } from '../tls/secure-contexts';
-import { openUpgradedStream, type ConnectionUpgradeOptions } from './websocket-upgrade';
+import type { ConnectionUpgradeOptions } from './websocket-upgrade';
 
 export interface DialTarget {
   host: string;
@@ -49,8 +49,12 @@ export class DialError extends Error {
  * Opens the byte stream under TLS: direct TCP or a tunnel through the environment's proxy (src/net/open-socket.ts),
  * and inside that, when asked, the WebSocket connection upgrade.
  */
-function openTransport(options: TlsDialOptions): Promise<Duplex> {
-  if (options.upgrade) return openUpgradedStream(options.target, options.upgrade, options.timeoutMs);
+async function openTransport(options: TlsDialOptions): Promise<Duplex> {
+  if (options.upgrade) {
+    // Loaded only behind an L7 load balancer: other paths never evaluate `ws` and the zlib and https modules it loads.
+    const { openUpgradedStream } = await import('./websocket-upgrade');
+    return openUpgradedStream(options.target, options.upgrade, options.timeoutMs);
+  }
   return openSocket(options.target, { timeoutMs: options.timeoutMs, use: options.proxyUse ?? 'dial' });
 }
 

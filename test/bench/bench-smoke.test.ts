@@ -76,7 +76,10 @@ describe('benchmark quick mode', () => {
       const memory = measured(path(id).memory, `path ${id} memory`);
       expect(memory.callsAtLast).toBeGreaterThan(memory.callsAtFirst);
       expect(memory.rssAtFirstKiB).toBeGreaterThan(0);
-      expect(memory.peakDuringPayloadKiB).toBeGreaterThan(0);
+      expect(memory.rssIdleKiB).toBeGreaterThan(0);
+      expect(memory.idleSeconds).toBe(2);
+      expect(memory.peakDuringPayloadKiB['1MiB']).toBeGreaterThan(0);
+      expect(memory.peakDuringPayloadKiB['8MiB']).toBeGreaterThan(0);
       expect(path(id).cpuMsPer1000Calls).toBeGreaterThanOrEqual(0);
     }
   });
@@ -134,6 +137,8 @@ describe('benchmark quick mode', () => {
     expect(report).toMatch(/One reissue per identity generation, whatever the number of processes \(3\) \| 1 for 3 processes one after another; 1 for 3 at once after a renewal \| met \|/);
     expect(report).toMatch(/### Per-call use/);
     expect(report).toMatch(/### Orphaned process/);
+    expect(report).toMatch(/\| 14 \| Idle RSS of \(4\) after warm-up ≤ 60 MiB \| [\d.]+ MiB after 2 s idle/);
+    expect(report).toMatch(/\| 14 \| 8 MiB result through \(4\) ≥ 0\.5× \(1\) \| [\d.]+× /);
   });
 
   it('renders the era tables and judges the auto-connect target from era results', () => {

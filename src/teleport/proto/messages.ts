@@ -1,4 +1,5 @@
-import * as protobuf from 'protobufjs';
+// The light build: the descriptor is JSON already, so the .proto parser need not be loaded.
+import * as protobuf from 'protobufjs/light';
 import { TELEPORT_AUTH_DESCRIPTOR } from './teleport-auth.descriptor';
 
 /**
