@@ -48,12 +48,10 @@ const PLAIN = 0;
 const STRING = 1;
 const OPEN = 2;
 const CLOSE = 3;
-const LINE_BREAK = 4;
 const NESTED_CLASS = new Uint8Array(256);
 NESTED_CLASS[QUOTE] = STRING;
 NESTED_CLASS[OPEN_BRACE] = NESTED_CLASS[OPEN_BRACKET] = OPEN;
 NESTED_CLASS[CLOSE_BRACE] = NESTED_CLASS[CLOSE_BRACKET] = CLOSE;
-NESTED_CLASS[LF] = NESTED_CLASS[CR] = LINE_BREAK;
 
 const isSpace = (b: number) => b === 0x20 || b === 0x09 || b === LF || b === CR;
 const isDelimiter = (b: number) => b === COMMA || b === CLOSE_BRACE || isSpace(b);
@@ -87,9 +85,8 @@ const WANTED = new Set<string>(['jsonrpc', 'id', 'method', 'result', 'error']);
  * bytes, fed in pieces as they arrive, without building the message: it follows nesting and strings, so an `"id"`
  * inside params or inside a string is never taken for the message's, and skips what it need not read (string bodies
  * with a native search for the closing quote, nested values with a byte-class table). It is not a validator: text
- * that is not JSON may scan as something; parse what must be valid. It also notes line breaks outside strings
- * (pretty-printed JSON), which must go before the text is written as one line. Memory: the few short members it
- * keeps, whatever the size of the message.
+ * that is not JSON may scan as something; parse what must be valid. Memory: the few short members it keeps, whatever
+ * the size of the message.
  */
 export class EnvelopeScanner {
   private readonly facts: EnvelopeFacts = { shape: 'empty', hasResult: false, hasError: false, complete: false };
@@ -111,8 +108,6 @@ export class EnvelopeScanner {
   private trailingGarbage = false;
   /** Bytes fed so far. */
   size = 0;
-  /** A CR or LF outside strings was seen. */
-  lineBreaks = false;
 
   /** Feeds the next piece of the message. */
   push(piece: Buffer): void {
@@ -191,9 +186,6 @@ export class EnvelopeScanner {
           this.expect = Expect.Next;
           return i;
         }
-      } else {
-        this.lineBreaks = true;
-        i++;
       }
     }
     this.depth = depth;
@@ -202,10 +194,7 @@ export class EnvelopeScanner {
 
   /** A byte outside strings, at depth ≤ 1. */
   private structural(b: number): void {
-    if (isSpace(b)) {
-      if (b === LF || b === CR) this.lineBreaks = true;
-      return;
-    }
+    if (isSpace(b)) return;
     switch (this.expect) {
       case Expect.Start:
         if (b === OPEN_BRACE) {
@@ -399,10 +388,10 @@ export function envelopeOf(facts: EnvelopeFacts): Envelope {
 }
 
 /** Scans a whole message held in one or more Buffers. */
-export function scanEnvelope(bytes: Buffer | readonly Buffer[]): { envelope: Envelope; facts: EnvelopeFacts; lineBreaks: boolean } {
+export function scanEnvelope(bytes: Buffer | readonly Buffer[]): { envelope: Envelope; facts: EnvelopeFacts } {
   const scanner = new EnvelopeScanner();
   if (Buffer.isBuffer(bytes)) scanner.push(bytes);
   else for (const piece of bytes) scanner.push(piece);
   const facts = scanner.result();
-  return { envelope: envelopeOf(facts), facts, lineBreaks: scanner.lineBreaks };
+  return { envelope: envelopeOf(facts), facts };
 }
