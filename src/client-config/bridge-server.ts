@@ -27,6 +27,7 @@ export interface BridgeServerOptions {
   autoReconnect?: false;
   keepClientCapabilities?: true;
   maxMessageSize?: number;
+  maxOutputMessageSize?: number;
 }
 
 /** Entries are named like tsh's, so one naming scheme covers both tools. */
@@ -49,5 +50,6 @@ export function bridgeServer(options: BridgeServerOptions, launch: BridgeLaunch,
   if (options.autoReconnect === false) env.MCP_BRIDGE_AUTO_RECONNECT = 'false';
   if (options.keepClientCapabilities) env.MCP_BRIDGE_KEEP_CLIENT_CAPABILITIES = 'true';
   if (options.maxMessageSize !== undefined) env.MCP_BRIDGE_MAX_MESSAGE_SIZE = String(options.maxMessageSize);
+  if (options.maxOutputMessageSize !== undefined) env.MCP_BRIDGE_MAX_OUTPUT_MESSAGE_SIZE = String(options.maxOutputMessageSize);
   return { command: launch.node, args: [launch.bin, 'connect', options.app], env };
 }

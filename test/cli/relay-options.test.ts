@@ -1,9 +1,9 @@
 import yargs from 'yargs';
 import { BridgeError } from '../../src/errors/catalogue';
-import { DEFAULT_MAX_MESSAGE_SIZE } from '../../src/mcp/limits';
+import { DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_OUTPUT_MESSAGE_SIZE } from '../../src/mcp/limits';
 import { relaySettingsFromArgs, withRelayOptions } from '../../src/cli/relay-options';
 
-const ENV_NAMES = ['MCP_BRIDGE_AUTO_RECONNECT', 'MCP_BRIDGE_KEEP_CLIENT_CAPABILITIES', 'MCP_BRIDGE_MAX_MESSAGE_SIZE'];
+const ENV_NAMES = ['MCP_BRIDGE_AUTO_RECONNECT', 'MCP_BRIDGE_KEEP_CLIENT_CAPABILITIES', 'MCP_BRIDGE_MAX_MESSAGE_SIZE', 'MCP_BRIDGE_MAX_OUTPUT_MESSAGE_SIZE'];
 
 /** Parses argv with the options' defaults taken from `env` (they are read when the options are built). */
 function settings(argv: string[], env: Record<string, string> = {}) {
@@ -20,17 +20,29 @@ function settings(argv: string[], env: Record<string, string> = {}) {
   }
 }
 
-test('defaults: reconnect on, client capabilities hidden, the 16 MiB message limit', () => {
-  expect(settings([])).toEqual({ autoReconnect: true, keepClientCapabilities: false, maxMessageSize: DEFAULT_MAX_MESSAGE_SIZE });
+test('defaults: reconnect on, client capabilities hidden, the 16 MiB stdin limit, the 10 MiB stdout limit of SDK clients', () => {
+  expect(DEFAULT_MAX_OUTPUT_MESSAGE_SIZE).toBe(10 * 1024 * 1024);
+  expect(settings([])).toEqual({
+    autoReconnect: true,
+    keepClientCapabilities: false,
+    maxMessageSize: DEFAULT_MAX_MESSAGE_SIZE,
+    maxOutputMessageSize: DEFAULT_MAX_OUTPUT_MESSAGE_SIZE,
+  });
 });
 
 test('each option has an environment equivalent, and flags override it', () => {
-  const env = { MCP_BRIDGE_AUTO_RECONNECT: 'false', MCP_BRIDGE_KEEP_CLIENT_CAPABILITIES: 'yes', MCP_BRIDGE_MAX_MESSAGE_SIZE: '2048' };
-  expect(settings([], env)).toEqual({ autoReconnect: false, keepClientCapabilities: true, maxMessageSize: 2048 });
-  expect(settings(['--auto-reconnect', '--no-keep-client-capabilities', '--max-message-size', '4096'], env)).toEqual({
+  const env = {
+    MCP_BRIDGE_AUTO_RECONNECT: 'false',
+    MCP_BRIDGE_KEEP_CLIENT_CAPABILITIES: 'yes',
+    MCP_BRIDGE_MAX_MESSAGE_SIZE: '2048',
+    MCP_BRIDGE_MAX_OUTPUT_MESSAGE_SIZE: '0',
+  };
+  expect(settings([], env)).toEqual({ autoReconnect: false, keepClientCapabilities: true, maxMessageSize: 2048, maxOutputMessageSize: 0 });
+  expect(settings(['--auto-reconnect', '--no-keep-client-capabilities', '--max-message-size', '4096', '--max-output-message-size', '65536'], env)).toEqual({
     autoReconnect: true,
     keepClientCapabilities: false,
     maxMessageSize: 4096,
+    maxOutputMessageSize: 65536,
   });
   expect(settings(['--no-auto-reconnect']).autoReconnect).toBe(false);
 });
@@ -42,4 +54,12 @@ test.each([
 ])('--max-message-size refuses %s', (_what, argv, env) => {
   expect(() => settings(argv, env)).toThrow(BridgeError);
   expect(() => settings(argv, env)).toThrow(/--max-message-size must be a whole number of bytes, at least 1024/);
+});
+
+test.each([
+  ['a value below 1024 other than 0', ['--max-output-message-size', '100'], {}],
+  ['a negative value', ['--max-output-message-size', '-1'], {}],
+  ['a non-number in the environment', [], { MCP_BRIDGE_MAX_OUTPUT_MESSAGE_SIZE: 'ten' }],
+])('--max-output-message-size refuses %s', (_what, argv, env) => {
+  expect(() => settings(argv, env)).toThrow(/--max-output-message-size must be a whole number of bytes, at least 1024, or 0 for no limit/);
 });

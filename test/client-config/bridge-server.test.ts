@@ -22,7 +22,7 @@ describe('bridgeServer', () => {
 
   it('carries a direct URL and connect tuning flags in the variables connect reads', () => {
     const server = bridgeServer(
-      { app: 'everything', url: 'http://127.0.0.1:3001/mcp', insecure: true, autoReconnect: false, keepClientCapabilities: true, maxMessageSize: 4096 },
+      { app: 'everything', url: 'http://127.0.0.1:3001/mcp', insecure: true, autoReconnect: false, keepClientCapabilities: true, maxMessageSize: 4096, maxOutputMessageSize: 0 },
       launch,
     );
     expect(server.args).toEqual(['/opt/mcp-bridge/bin/mcp-bridge', 'connect', 'everything']);
@@ -32,6 +32,7 @@ describe('bridgeServer', () => {
       MCP_BRIDGE_AUTO_RECONNECT: 'false',
       MCP_BRIDGE_KEEP_CLIENT_CAPABILITIES: 'true',
       MCP_BRIDGE_MAX_MESSAGE_SIZE: '4096',
+      MCP_BRIDGE_MAX_OUTPUT_MESSAGE_SIZE: '0',
     });
   });
 

@@ -5,7 +5,7 @@ import { installedBridgeLaunch } from '../../client-config/install-location';
 import { PRINT_FORMATS, renderServer, type PrintFormat } from '../../client-config/printed-entry';
 import { BridgeError } from '../../errors/catalogue';
 import type { Logger } from '../../log/logger';
-import { DEFAULT_MAX_MESSAGE_SIZE } from '../../mcp/limits';
+import { DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_OUTPUT_MESSAGE_SIZE } from '../../mcp/limits';
 import { connectionFromArgs, withConnectionOptions, type ConnectionArgs } from '../connection-options';
 import { relaySettingsFromArgs, withRelayOptions, type RelayArgs } from '../relay-options';
 import { loggerFromArgs, type GlobalArgs } from '../global-options';
@@ -36,6 +36,7 @@ function serverOptions(args: ConfigArgs): BridgeServerOptions {
     autoReconnect: relay.autoReconnect ? undefined : false,
     keepClientCapabilities: relay.keepClientCapabilities ? true : undefined,
     maxMessageSize: relay.maxMessageSize === DEFAULT_MAX_MESSAGE_SIZE ? undefined : relay.maxMessageSize,
+    maxOutputMessageSize: relay.maxOutputMessageSize === DEFAULT_MAX_OUTPUT_MESSAGE_SIZE ? undefined : relay.maxOutputMessageSize,
   };
 }
 
