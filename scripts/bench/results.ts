@@ -57,11 +57,11 @@ export interface MemoryResult {
   rssAtMidKiB: number;
   callsAtLast: number;
   rssAtLastKiB: number;
-  /** VmHWM over the echo calls. */
+  /** VmHWM over the echo calls (reset after the payloads). */
   peakDuringCallsKiB: number;
-  /** VmHWM while relaying each payload size ('1MiB', '8MiB'), reset before each. */
+  /** VmHWM while relaying each payload size ('1MiB', '8MiB'), reset before each; measured after the idle sample. */
   peakDuringPayloadKiB: Record<string, number>;
-  /** False when the kernel refused to reset VmHWM: the payload peak is then the lifetime peak. */
+  /** False when the kernel refused to reset VmHWM: the peaks are then lifetime peaks. */
   payloadPeakIsolated: boolean;
 }
 

@@ -53,9 +53,10 @@ interface DemoRun {
 }
 
 /**
- * The demo-server session: echo latency and throughput, then 1 and 8 MiB payloads, sampling the bridge process's
- * RSS right after the warm-up, again after `idleSeconds` without calls, after `totalCalls` calls, its CPU over the
- * sequential calls, and its peak (VmHWM, reset before each size) while relaying each payload size.
+ * The demo-server session: after the warm-up, RSS right away and again after `idleSeconds` without calls; then the
+ * 1 and 8 MiB payloads with the peak (VmHWM, reset before each size) while relaying each, from that warm, idle state
+ * (what one large result costs, apart from what a burst of calls leaves behind); then echo latency with the bridge's
+ * CPU over those calls, and the concurrent calls with RSS half-way and at the end.
  */
 async function demoRun(session: PathSession, counts: Counts, progress: Progress): Promise<DemoRun> {
   const { pid } = session;
@@ -64,6 +65,19 @@ async function demoRun(session: PathSession, counts: Counts, progress: Progress)
   const first = pid ? sampleProcess(pid) : undefined;
   if (pid) await sleep(counts.idleSeconds * 1000);
   const idle = pid ? sampleProcess(pid) : undefined;
+  const peaks: Record<string, number> = {};
+  let isolated = true;
+  const payload = await section('payload', progress, async () => {
+    const results: Record<string, PayloadResult> = {};
+    for (const [label, bytes] of Object.entries(PAYLOAD_SIZES)) {
+      isolated = (pid ? resetPeak(pid) : false) && isolated;
+      Object.assign(results, await payloads(session.client, { [label]: bytes }, counts.payloadReps));
+      if (pid) peaks[label] = sampleProcess(pid).peakKiB;
+    }
+    return results;
+  });
+  isolated = (pid ? resetPeak(pid) : false) && isolated; // the echo calls' peak is their own
+  const beforeSequential = pid ? sampleProcess(pid) : undefined;
   const samples = await sequential(call, counts.sequential);
   const afterSequential = pid ? sampleProcess(pid) : undefined;
   // Two equal concurrent halves: RSS after the first vs after the second tells a leak from a higher plateau.
@@ -78,20 +92,9 @@ async function demoRun(session: PathSession, counts: Counts, progress: Progress)
     callsPerS: round((firstHalf.callsPerS + secondHalf.callsPerS) / 2, 1),
     failed: firstHalf.failed + secondHalf.failed,
   };
-  const peaks: Record<string, number> = {};
-  let isolated = true;
-  const payload = await section('payload', progress, async () => {
-    const results: Record<string, PayloadResult> = {};
-    for (const [label, bytes] of Object.entries(PAYLOAD_SIZES)) {
-      isolated = (pid ? resetPeak(pid) : false) && isolated;
-      Object.assign(results, await payloads(session.client, { [label]: bytes }, counts.payloadReps));
-      if (pid) peaks[label] = sampleProcess(pid).peakKiB;
-    }
-    return results;
-  });
   const run: DemoRun = { latency: latencySummary(samples), throughput, payload };
-  if (first && idle && afterSequential && mid && last) {
-    run.cpuMsPer1000Calls = round(((afterSequential.cpuMs - idle.cpuMs) / counts.sequential) * 1000, 1);
+  if (first && idle && beforeSequential && afterSequential && mid && last) {
+    run.cpuMsPer1000Calls = round(((afterSequential.cpuMs - beforeSequential.cpuMs) / counts.sequential) * 1000, 1);
     run.memory = {
       callsAtFirst: counts.warmup,
       rssAtFirstKiB: first.rssKiB,
