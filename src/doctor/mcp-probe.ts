@@ -3,7 +3,7 @@ import type { Dispatcher } from 'undici';
 import pkg from '../../package.json';
 import { BridgeError } from '../errors/catalogue';
 import { bodyExcerpt, headerValue, isEventStream, statusError } from '../mcp/http/channel';
-import { readSse } from '../mcp/http/sse';
+import { pieces, readSseEvents } from '../mcp/http/sse-reader';
 import { classifyTransportError } from '../mcp/http/transport-errors';
 import { DEFAULT_MAX_MESSAGE_SIZE } from '../mcp/limits';
 import { StreamConnection } from '../mcp/stream/connection';
@@ -98,8 +98,9 @@ class ProbeSession implements ProbeConversation {
 
   /** The answer with our id; notifications the server sends before it are passed over. */
   private async replyFromStream(body: Dispatcher.ResponseData['body'], id: number, method: string): Promise<JsonRpcReply> {
-    for await (const event of readSse(body)) {
-      const message = parseReply(event.data, method);
+    for await (const event of readSseEvents(body, { sink: pieces })) {
+      if (event.size === 0) continue; // priming events and keep-alives
+      const message = parseReply(Buffer.concat(event.data).toString('utf8'), method);
       if (message.id === id && (message.result !== undefined || message.error !== undefined)) return message;
     }
     throw new BridgeError('UPSTREAM_STATUS', `${method}: the server's event stream ended without an answer.`);

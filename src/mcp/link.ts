@@ -3,6 +3,7 @@ import type { Logger } from '../log/logger';
 import type { Upstream } from '../upstream/types';
 import type { VerdictStore } from './era/verdicts';
 import type { JsonRpcId, JsonRpcMessage } from './jsonrpc';
+import type { RawMessage } from './message/raw-message';
 import type { ServerMessages } from './server-messages';
 
 /** A message from the stdio client: parsed, with the JSON text it came in (forwarded as is when unchanged). */
@@ -25,12 +26,26 @@ export interface ClientResponse extends ClientMessage {
   id: JsonRpcId;
 }
 
-/** The one answer to a client request: its response or a JSON-RPC error response, with its JSON text when relayed as is. */
+/**
+ * The one answer to a client request: its response or a JSON-RPC error response, with its JSON text when relayed as
+ * is, or as the bytes it arrived in (`raw`: written through untouched, parsed into `message` only if that is read).
+ */
 export interface Reply {
-  message: JsonRpcMessage;
-  text?: string;
+  readonly message: JsonRpcMessage;
+  readonly text?: string;
+  readonly raw?: RawMessage;
   /** The failure an error reply stands for, when the link made it (the era logic reads what the server refused). */
-  failure?: BridgeError;
+  readonly failure?: BridgeError;
+}
+
+/** A reply that is the server's own bytes. */
+export function rawReply(raw: RawMessage): Reply {
+  return {
+    raw,
+    get message() {
+      return raw.value() as JsonRpcMessage;
+    },
+  };
 }
 
 /**
@@ -82,4 +97,6 @@ export interface LinkSettings {
   maxMessageSize?: number;
   /** Where the upstream's MCP era is remembered between processes (the user's cache); absent: for this process only. */
   eraStore?: VerdictStore;
+  /** Largest message written to stdout, in bytes (0 = none): readers let go of larger answers as they arrive. */
+  maxOutputMessageSize?: number;
 }

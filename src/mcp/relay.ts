@@ -4,7 +4,7 @@ import { BridgeError, toJsonRpcError } from '../errors/catalogue';
 import type { Logger } from '../log/logger';
 import type { Upstream } from '../upstream/types';
 import { classify, errorResponse } from './jsonrpc';
-import { DEFAULT_MAX_MESSAGE_SIZE } from './limits';
+import { DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_OUTPUT_MESSAGE_SIZE } from './limits';
 import { repairReply } from './answer-repairs';
 import type { Link, LinkSettings, Reply } from './link';
 import { openLink } from './open-link';
@@ -55,7 +55,7 @@ class Relay {
   constructor(private readonly options: RelayOptions) {
     this.logger = options.logger.child('relay');
     this.maxMessageSize = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
-    this.writer = new MessageWriter(options.output);
+    this.writer = new MessageWriter(options.output, this.logger, options.maxOutputMessageSize ?? DEFAULT_MAX_OUTPUT_MESSAGE_SIZE);
     const server = new ServerMessages(this.writer, this.logger);
     this.link = openLink({ upstream: options.upstream, server, logger: this.logger, signal: this.aborter.signal }, options);
   }
@@ -102,7 +102,8 @@ class Relay {
 
   private async handleSingle(value: unknown, text: string): Promise<void> {
     const answer = await this.dispatch(value, text);
-    if (answer) await this.writer.write(answer.message, answer.text);
+    if (answer?.raw) await this.writer.writeRaw(answer.raw);
+    else if (answer) await this.writer.write(answer.message, answer.text);
   }
 
   /** Batches were removed from MCP (and Teleport refuses them): each element goes up alone, answers come back as one array. */

@@ -1,6 +1,9 @@
 import type { Logger } from '../log/logger';
 import { classify, idKey, type JsonRpcId, type JsonRpcMessage } from './jsonrpc';
+import type { Envelope } from './message/envelope-scanner';
+import type { RawMessage } from './message/raw-message';
 import type { MessageWriter } from './stdio/message-writer';
+import { warnDropped } from './stdio/output-limit';
 
 /** Event ids remembered for de-duplication; old ones are forgotten first (replays are of recent events). */
 const REMEMBERED_EVENT_IDS = 10_000;
@@ -33,20 +36,38 @@ export class ServerMessages {
    * Writes a server message to stdout (awaiting backpressure), as `text` when that is its JSON; returns whether it
    * was a server→client request.
    */
-  async deliver(message: JsonRpcMessage, text?: string): Promise<boolean> {
+  deliver(message: JsonRpcMessage, text?: string): Promise<boolean> {
     const c = classify(message);
-    if (c.kind === 'request') {
-      const key = idKey(c.id);
+    return this.route(c.kind === 'invalid' ? { kind: 'invalid', id: c.id, reason: c.reason } : c, () => this.writer.write(message, text));
+  }
+
+  /** The same for a message kept as the bytes it arrived in: routed by its envelope, written without a parse. */
+  deliverRaw(raw: RawMessage): Promise<boolean> {
+    return this.route(raw.envelope, () => this.writer.writeRaw(raw));
+  }
+
+  /**
+   * A server message over --max-output-message-size, whose bytes were let go as they arrived: dropped with a warning
+   * (a server request among them is never answered by the client). Returns whether it was a server→client request.
+   */
+  dropOversize(envelope: Envelope, size: number, limit: number): boolean {
+    warnDropped(this.logger, envelope, size, limit);
+    return envelope.kind === 'request';
+  }
+
+  private async route(envelope: Envelope, write: () => Promise<void>): Promise<boolean> {
+    if (envelope.kind === 'request') {
+      const key = idKey(envelope.id);
       if (this.awaitingClient.has(key)) {
-        this.logger.debug('dropping replayed server request', { method: c.method });
+        this.logger.debug('dropping replayed server request', { method: envelope.method });
         return true;
       }
       this.awaitingClient.add(key);
-      await this.writer.write(message, text);
+      await write();
       return true;
     }
-    if (c.kind === 'notification') await this.writer.write(message, text);
-    else this.logger.debug('dropping unexpected message from the server', { kind: c.kind });
+    if (envelope.kind === 'notification') await write();
+    else this.logger.debug('dropping unexpected message from the server', { kind: envelope.kind });
     return false;
   }
 

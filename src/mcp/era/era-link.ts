@@ -1,7 +1,7 @@
 import { asBridgeError, BridgeError } from '../../errors/catalogue';
 import type { Logger } from '../../log/logger';
 import type { ClientNotification, ClientRequest, ClientResponse, Link, LinkContext, LinkSettings, Reply } from '../link';
-import { failedReply } from '../modern/replies';
+import { failedReply, replyOf } from '../modern/replies';
 import { bridgeRequestId, StatelessExchange } from '../modern/stateless-exchange';
 import { clientEraOf } from './client-era';
 import { isLegacyRefusal, readProbe, type Detection, type Verdict } from './detect';
@@ -159,7 +159,7 @@ export class EraLink implements Link {
       return detection.malformed ? failedReply(first.id, detection.malformed) : link.request(first);
     }
     this.use({ client: 'modern', upstream: 'modern' });
-    return 'failed' in sent ? failedReply(first.id, sent.failed) : { message: sent.answer, text: sent.text };
+    return replyOf(first.id, sent);
   }
 
   /**

@@ -76,7 +76,7 @@ export class HttpChannel {
   }
 
   /** `messageHeaders`: headers derived from the message itself (none for 2025 sessions); `signal` ends this POST alone. */
-  post(body: string, messageHeaders: Record<string, string> = {}, signal = this.signal): Promise<Exchange> {
+  post(body: string | Buffer, messageHeaders: Record<string, string> = {}, signal = this.signal): Promise<Exchange> {
     return this.send('POST', { ...messageHeaders, 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body, signal);
   }
 
@@ -93,7 +93,7 @@ export class HttpChannel {
     return this.send('DELETE', {}, undefined, signal);
   }
 
-  private async send(method: 'POST' | 'GET' | 'DELETE' | 'OPTIONS', own: Record<string, string>, body?: string, signal = this.signal): Promise<Exchange> {
+  private async send(method: 'POST' | 'GET' | 'DELETE' | 'OPTIONS', own: Record<string, string>, body?: string | Buffer, signal = this.signal): Promise<Exchange> {
     const url = this.upstream.url;
     const protocol = this.protocolHeaders();
     try {

@@ -3,11 +3,16 @@ import { BridgeError, asBridgeError, toJsonRpcError } from '../../errors/catalog
 import type { Logger } from '../../log/logger';
 import type { Upstream } from '../../upstream/types';
 import { classify, errorResponse, isResponseTo, type JsonRpcId, type JsonRpcMessage } from '../jsonrpc';
+import { rawReply, type Reply } from '../link';
+import type { Collected } from '../message/message-collector';
+import { collectUnder, MessageCollector } from '../message/message-collector';
+import type { RawMessage } from '../message/raw-message';
 import type { ServerMessages } from '../server-messages';
+import { tooLargeAnswer } from '../stdio/output-limit';
 import { HttpChannel, headerValue, isEventStream, statusError, type OpenResponse } from './channel';
 import { gatewayVerdict, refusalOf } from './gateway-errors';
 import { RetryWindow, UNREACHED_RETRY_WINDOW_MS } from './retry-window';
-import { readSse } from './sse';
+import { readSseEvents } from './sse-reader';
 
 /** Sends one message upstream outside the protocol's own state (a session's replayed initialize) and returns its answer. */
 export type Replay = (message: JsonRpcMessage) => Promise<{ response?: JsonRpcMessage; sessionId?: string }>;
@@ -34,10 +39,9 @@ export interface ProtocolHooks {
 const MAX_FRUITLESS_RESUMES = 3;
 const DEFAULT_RESUME_DELAY_MS = 500;
 
-/** The response to the request, with its JSON text when it can be relayed as is. */
+/** The answer to the request: the server's bytes, or an error in their place. */
 interface Found {
-  answer: JsonRpcMessage;
-  text?: string;
+  answer: Reply;
 }
 
 /** How one POST's answer stream ended when it did not contain the response. */
@@ -58,13 +62,13 @@ interface Spent {
 }
 
 /** A request's answer, or the failure that replaced it (for callers that tell failures apart, e.g. era detection). */
-export type Sent = { answer: JsonRpcMessage; text?: string; sessionId?: string } | { failed: BridgeError };
+export type Sent = { answer: JsonRpcMessage; text?: string; raw?: RawMessage; sessionId?: string } | { failed: BridgeError };
 
 /** Where messages from the server other than the awaited response go (ServerMessages, or a link's own filter). */
-export type MessageSink = Pick<ServerMessages, 'firstSighting' | 'deliver'>;
+export type MessageSink = Pick<ServerMessages, 'firstSighting' | 'deliver' | 'deliverRaw' | 'dropOversize'>;
 
 type Attempt =
-  | { done: true; answer: JsonRpcMessage; text?: string; sessionId?: string }
+  | { done: true; answer: Reply; sessionId?: string }
   | { done: false; retry: true }
   | { done: false; fail: BridgeError };
 
@@ -83,6 +87,8 @@ export class Forwarder {
     private readonly serverMessages: MessageSink,
     private readonly logger: Logger,
     private readonly unreachedRetryMs: number = UNREACHED_RETRY_WINDOW_MS,
+    /** --max-output-message-size: answers over it are let go as they arrive (0 = no limit). */
+    private readonly maxOutputMessageSize = 0,
   ) {}
 
   /** The replay hook a session uses to re-initialise: no session recovery of its own, but it rides out restarts. */
@@ -92,26 +98,43 @@ export class Forwarder {
     const spent: Spent = { renewed: true, recovered: true, signal: this.channel.signal };
     for (;;) {
       const result = await this.attempt(message, body, c.kind === 'request' ? c.id : undefined, spent);
-      if (result.done) return { response: result.answer, sessionId: result.sessionId };
+      if (result.done) return { response: result.answer.message, sessionId: result.sessionId };
       if ('fail' in result) throw result.fail;
     }
   };
 
-  /** Forwards a request; resolves with its response (and its JSON text when relayed as is) or an error response, never rejects. */
-  async request(id: JsonRpcId, message: JsonRpcMessage, body: string, signal?: AbortSignal): Promise<{ answer: JsonRpcMessage; text?: string; sessionId?: string }> {
-    const sent = await this.send(id, message, body, signal);
-    return 'failed' in sent ? { answer: errorResponse(id, toJsonRpcError(sent.failed)) } : sent;
+  /** Forwards a request; resolves with its answer (the server's bytes when relayed as is) or an error response, never rejects. */
+  async request(id: JsonRpcId, message: JsonRpcMessage, body: string | Buffer, signal?: AbortSignal): Promise<{ answer: Reply; sessionId?: string }> {
+    const done = await this.exchange(id, message, body, signal);
+    return 'failed' in done ? { answer: { message: errorResponse(id, toJsonRpcError(done.failed)) } } : done;
   }
 
-  /** Like request(), with a failure left as the error itself. `signal` ends this request alone. */
-  async send(id: JsonRpcId, message: JsonRpcMessage, body: string, signal?: AbortSignal): Promise<Sent> {
+  /**
+   * Like request(), with a failure left as the error itself. `signal` ends this request alone. The answer is parsed
+   * only if read: a large one stays the bytes it arrived in (`raw`), for a reply made with replyOf().
+   */
+  async send(id: JsonRpcId, message: JsonRpcMessage, body: string | Buffer, signal?: AbortSignal): Promise<Sent> {
+    const done = await this.exchange(id, message, body, signal);
+    if ('failed' in done) return done;
+    const { answer, sessionId } = done;
+    return {
+      get answer() {
+        return answer.message;
+      },
+      text: answer.text,
+      raw: answer.raw,
+      sessionId,
+    };
+  }
+
+  private async exchange(id: JsonRpcId, message: JsonRpcMessage, body: string | Buffer, signal?: AbortSignal): Promise<{ answer: Reply; sessionId?: string } | { failed: BridgeError }> {
     try {
       await this.upstream.ready();
       const spent: Spent = { renewed: false, recovered: false, signal: this.signalWith(signal) };
       for (;;) {
         await this.protocol.beforeSend();
         const result = await this.attempt(message, body, id, spent);
-        if (result.done) return { answer: result.answer, text: result.text, sessionId: result.sessionId };
+        if (result.done) return { answer: result.answer, sessionId: result.sessionId };
         if ('fail' in result) return { failed: result.fail };
       }
     } catch (err) {
@@ -124,7 +147,7 @@ export class Forwarder {
   }
 
   /** Forwards a notification or a response to a server request; failures are logged (there is no one to answer). */
-  async oneWay(message: JsonRpcMessage, body: string, what: string): Promise<boolean> {
+  async oneWay(message: JsonRpcMessage, body: string | Buffer, what: string): Promise<boolean> {
     try {
       await this.upstream.ready();
       const spent: Spent = { renewed: false, recovered: false, signal: this.channel.signal };
@@ -141,7 +164,7 @@ export class Forwarder {
   }
 
   /** One POST (plus resumptions of its stream). */
-  private async attempt(message: JsonRpcMessage, body: string, id: JsonRpcId | undefined, spent: Spent): Promise<Attempt> {
+  private async attempt(message: JsonRpcMessage, body: string | Buffer, id: JsonRpcId | undefined, spent: Spent): Promise<Attempt> {
     const exchange = await this.channel.post(body, this.protocol.headersFor(message), spent.signal);
     if (!exchange.ok) {
       const { failure } = exchange;
@@ -159,7 +182,7 @@ export class Forwarder {
       if (id === undefined || res.status === 202) {
         res.body.dump().catch(() => undefined);
         return id === undefined
-          ? { done: true, answer: message }
+          ? { done: true, answer: { message } }
           : { done: false, fail: statusError(res.status, 'accepted without an answer', this.channel.url) };
       }
       return this.answerFrom(res, id, sessionId);
@@ -182,7 +205,7 @@ export class Forwarder {
       if (verdict.action === 'fail') return { done: false, fail: verdict.error };
     }
     const passthrough = id === undefined ? undefined : jsonRpcErrorFor(text, id);
-    if (passthrough) return { done: true, answer: passthrough };
+    if (passthrough) return { done: true, answer: { message: passthrough } };
     const gateway = gatewayVerdict(res.status, res.headers, text, this.channel.url, this.upstream.answerLimits);
     if (gateway?.kind === 'unreached') return this.resendUnreached(gateway.error, spent);
     return { done: false, fail: gateway?.error ?? statusError(res.status, text, this.channel.url) };
@@ -210,11 +233,18 @@ export class Forwarder {
 
   private async answerFrom(res: OpenResponse, id: JsonRpcId, sessionId: string | undefined): Promise<Attempt> {
     if (!isEventStream(res.headers)) {
-      const text = await res.body.text().catch((err: unknown) => {
+      const body = new MessageCollector(this.maxOutputMessageSize);
+      try {
+        for await (const chunk of res.body) body.push(chunk as Buffer);
+      } catch (err) {
         throw new BridgeError('MAY_HAVE_RUN', `The answer from ${this.channel.url.host} was cut off: ${String(err)}`);
-      });
-      const picked = await this.pickResponse(parseMessages(text), id);
-      return picked ? { done: true, ...picked, sessionId } : { done: false, fail: statusError(res.status, `no response to the request in: ${text}`, this.channel.url) };
+      }
+      const collected = body.finish();
+      // A JSON body answers this request: one too large for the client becomes its error whatever the body holds.
+      if (collected.kind === 'oversize') return { done: true, answer: { message: tooLargeAnswer(id, collected.size, this.maxOutputMessageSize) }, sessionId };
+      const found = collected.kind === 'message' ? await this.pickResponse(collected.message, id) : undefined;
+      if (found) return { done: true, answer: found.answer, sessionId };
+      return { done: false, fail: statusError(res.status, `no response to the request in: ${collected.message.text()}`, this.channel.url) };
     }
     let end = await this.readStream(res.body, id);
     // A server may close a response stream at will and expect a resume (SSE polling): only resumes that bring
@@ -239,7 +269,7 @@ export class Forwarder {
         sawServerRequest: next.sawServerRequest || end.sawServerRequest,
       };
     }
-    if ('answer' in end) return { done: true, answer: end.answer, text: end.text, sessionId };
+    if ('answer' in end) return { done: true, answer: end.answer, sessionId };
     return { done: false, fail: this.streamEndError(end) };
   }
 
@@ -277,17 +307,27 @@ export class Forwarder {
     return new BridgeError('MAY_HAVE_RUN', `${ended}${why}.`);
   }
 
-  /** Reads an SSE answer, delivering everything but the response to stdout as it arrives. */
+  /**
+   * Reads an SSE answer, delivering everything but the response to stdout as it arrives. Each event's data is
+   * collected as the chunks it came in, under the output limit: the response is relayed as those bytes, one over the
+   * limit becomes its error, and other messages over it are dropped without ever being held.
+   */
   private async readStream(body: AsyncIterable<Buffer>, id: JsonRpcId): Promise<Found | StreamEnd> {
     const end: StreamEnd = { sawServerRequest: false };
+    const limit = this.maxOutputMessageSize;
     try {
-      for await (const event of readSse(body, { onRetry: (ms) => (end.retryMs = ms) })) {
+      for await (const event of readSseEvents(body, { sink: collectUnder(limit), onRetry: (ms) => (end.retryMs = ms) })) {
         if (event.id !== undefined) end.lastEventId = event.id;
-        if (!this.serverMessages.firstSighting(event.id) || event.data === '') continue;
-        for (const { message, text } of parseMessages(event.data)) {
-          if (isResponseTo(message, id)) return { answer: message, text };
-          if (await this.serverMessages.deliver(message, text)) end.sawServerRequest = true;
+        if (!this.serverMessages.firstSighting(event.id) || event.size === 0) continue;
+        const data: Collected = event.data;
+        if (data.kind === 'oversize') {
+          if (answers(data.envelope, id)) return { answer: { message: tooLargeAnswer(id, data.size, limit) } };
+          if (this.serverMessages.dropOversize(data.envelope, data.size, limit)) end.sawServerRequest = true;
+          continue;
         }
+        if (data.kind !== 'message') continue; // not JSON: nothing to relay
+        const found = await this.pickResponse(data.message, id, end);
+        if (found) return found;
       }
     } catch (err) {
       end.error = err;
@@ -295,14 +335,28 @@ export class Forwarder {
     return end;
   }
 
-  private async pickResponse(messages: Parsed[], id: JsonRpcId): Promise<Found | undefined> {
+  /**
+   * The response to `id` in one body or event; everything else in it goes to the client. A single message is routed
+   * by its envelope, unparsed; an array (older servers batched) is parsed.
+   */
+  private async pickResponse(raw: RawMessage, id: JsonRpcId, end?: StreamEnd): Promise<Found | undefined> {
+    if (raw.envelope.kind !== 'invalid') {
+      if (answers(raw.envelope, id)) return { answer: rawReply(raw) };
+      if ((await this.serverMessages.deliverRaw(raw)) && end) end.sawServerRequest = true;
+      return undefined;
+    }
     let found: Found | undefined;
-    for (const { message, text } of messages) {
-      if (!found && isResponseTo(message, id)) found = { answer: message, text };
-      else await this.serverMessages.deliver(message, text);
+    for (const { message, text } of parseMessages(raw.text())) {
+      if (!found && isResponseTo(message, id)) found = { answer: { message, text } };
+      else if ((await this.serverMessages.deliver(message, text)) && end) end.sawServerRequest = true;
     }
     return found;
   }
+}
+
+/** Whether a message with this envelope is the response (or error) to request `id`. */
+function answers(envelope: RawMessage['envelope'], id: JsonRpcId): boolean {
+  return (envelope.kind === 'response' || envelope.kind === 'error') && envelope.id === id;
 }
 
 /** A message parsed from a body or event, with that text when it was the whole of it (then it is relayed as is). */

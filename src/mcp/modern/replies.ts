@@ -1,7 +1,7 @@
 import { BridgeError, toJsonRpcError } from '../../errors/catalogue';
 import type { Sent } from '../http/forwarder';
 import { errorResponse, type JsonRpcId } from '../jsonrpc';
-import type { Reply } from '../link';
+import { rawReply, type Reply } from '../link';
 
 /** The reply for a failure: a JSON-RPC error carrying the tag, with the failure kept for the era logic. */
 export function failedReply(id: JsonRpcId, failure: BridgeError): Reply {
@@ -12,7 +12,7 @@ export function failedReply(id: JsonRpcId, failure: BridgeError): Reply {
 export function replyOf(id: JsonRpcId, sent: Sent | undefined): Reply {
   if (!sent) return failedReply(id, new BridgeError('SHUTTING_DOWN', 'mcp-bridge is shutting down.'));
   if ('failed' in sent) return failedReply(id, sent.failed);
-  return { message: sent.answer, text: sent.text };
+  return sent.raw ? rawReply(sent.raw) : { message: sent.answer, text: sent.text };
 }
 
 /** The reply for a request the client cancelled (it no longer waits for one; an SDK ignores it). */

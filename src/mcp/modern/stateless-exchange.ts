@@ -3,6 +3,7 @@ import { isJsonObject, paramsOf, requestMetaOf, type Json } from '../era/meta';
 import { rpcErrorOf, SPEC_ERRORS } from '../era/spec-errors';
 import { HttpChannel } from '../http/channel';
 import { Forwarder, type MessageSink, type ProtocolHooks, type Sent } from '../http/forwarder';
+import { DEFAULT_MAX_OUTPUT_MESSAGE_SIZE } from '../limits';
 import type { JsonRpcId, JsonRpcMessage } from '../jsonrpc';
 import type { LinkContext, LinkSettings } from '../link';
 import { RequestHeaders } from './request-headers';
@@ -40,7 +41,7 @@ export class StatelessExchange {
       headersFor: (message) => this.headers.for(message),
     };
     const channel = new HttpChannel(context.upstream, () => ({}), context.signal);
-    this.forwarder = new Forwarder(context.upstream, channel, hooks, sink, context.logger, settings.unreachedRetryMs);
+    this.forwarder = new Forwarder(context.upstream, channel, hooks, sink, context.logger, settings.unreachedRetryMs, settings.maxOutputMessageSize ?? DEFAULT_MAX_OUTPUT_MESSAGE_SIZE);
     this.logger = context.logger;
   }
 

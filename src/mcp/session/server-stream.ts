@@ -6,8 +6,8 @@ import { Backoff } from '../backoff';
 import { bodyExcerpt, isEventStream, type HttpChannel } from '../http/channel';
 import { refusalOf } from '../http/gateway-errors';
 import type { Replay } from '../http/forwarder';
-import { readSse } from '../http/sse';
-import type { JsonRpcMessage } from '../jsonrpc';
+import { readSseEvents } from '../http/sse-reader';
+import { collectUnder } from '../message/message-collector';
 import type { ServerMessages } from '../server-messages';
 import type { McpSession } from './session';
 
@@ -34,6 +34,8 @@ export class ServerStream {
     private readonly serverMessages: ServerMessages,
     private readonly replay: Replay,
     private readonly logger: Logger,
+    /** --max-output-message-size: messages over it are dropped as they arrive, never held (0 = no limit). */
+    private readonly maxOutputMessageSize: number,
   ) {}
 
   /** Opens the stream; `answered` is called once the server has answered the first GET, whatever it said. */
@@ -121,17 +123,14 @@ export class ServerStream {
     const stopOnWake = () => body.destroy();
     this.wake.signal.addEventListener('abort', stopOnWake, { once: true });
     try {
-      for await (const event of readSse(body, { onRetry: (ms) => (retryMs = ms) })) {
+      const limit = this.maxOutputMessageSize;
+      for await (const event of readSseEvents(body, { sink: collectUnder(limit), onRetry: (ms) => (retryMs = ms) })) {
         if (event.id !== undefined) this.lastEventId = event.id;
-        if (!this.serverMessages.firstSighting(event.id) || event.data === '') continue;
-        let message: JsonRpcMessage;
-        try {
-          message = JSON.parse(event.data) as JsonRpcMessage;
-        } catch {
-          this.logger.warn('server stream: skipped an event that is not JSON');
-          continue;
-        }
-        await this.serverMessages.deliver(message);
+        if (!this.serverMessages.firstSighting(event.id) || event.size === 0) continue;
+        const data = event.data;
+        if (data.kind === 'oversize') this.serverMessages.dropOversize(data.envelope, data.size, limit);
+        else if (data.kind === 'not-json') this.logger.warn('server stream: skipped an event that is not JSON');
+        else await this.serverMessages.deliverRaw(data.message);
       }
       this.logger.debug('server stream ended');
     } catch (err) {

@@ -4,6 +4,7 @@ import { InitializeFilter } from '../capabilities';
 import { HttpChannel } from '../http/channel';
 import { Forwarder, type ProtocolHooks } from '../http/forwarder';
 import type { JsonRpcMessage } from '../jsonrpc';
+import { DEFAULT_MAX_OUTPUT_MESSAGE_SIZE } from '../limits';
 import type { ClientNotification, ClientRequest, ClientResponse, Link, LinkContext, LinkSettings, Reply } from '../link';
 import { ServerStream } from './server-stream';
 import { McpSession } from './session';
@@ -41,8 +42,9 @@ export class SessionLink implements Link {
     this.logger = context.logger;
     this.session = new McpSession(this.logger, settings.autoReconnect ?? true, () => this.serverStream.nudge());
     this.channel = new HttpChannel(upstream, () => this.session.headers(), signal);
-    this.forwarder = new Forwarder(upstream, this.channel, this.hooks(), server, this.logger, settings.unreachedRetryMs);
-    this.serverStream = new ServerStream(upstream, this.channel, this.session, server, this.forwarder.replay, this.logger);
+    const maxOutputMessageSize = settings.maxOutputMessageSize ?? DEFAULT_MAX_OUTPUT_MESSAGE_SIZE;
+    this.forwarder = new Forwarder(upstream, this.channel, this.hooks(), server, this.logger, settings.unreachedRetryMs, maxOutputMessageSize);
+    this.serverStream = new ServerStream(upstream, this.channel, this.session, server, this.forwarder.replay, this.logger, maxOutputMessageSize);
     this.initializeFilter = new InitializeFilter(upstream, settings.keepClientCapabilities ?? false, this.logger);
   }
 
@@ -65,8 +67,7 @@ export class SessionLink implements Link {
   async request({ id, method, message, text }: ClientRequest): Promise<Reply> {
     if (method === 'initialize') return this.initialize(id, message);
     if (this.streamOpening) await this.streamOpening;
-    const { answer, text: answerText } = await this.forwarder.request(id, message, text);
-    return { message: answer, text: answerText };
+    return (await this.forwarder.request(id, message, text)).answer;
   }
 
   async notify({ method, message, text }: ClientNotification): Promise<void> {
@@ -114,7 +115,7 @@ export class SessionLink implements Link {
     const sent = this.initializeFilter.apply(message);
     this.session.noteInitializeSent(sent);
     const { answer, sessionId } = await this.forwarder.request(id, sent, JSON.stringify(sent));
-    this.session.noteInitializeResult(answer, sessionId);
-    return { message: answer };
+    this.session.noteInitializeResult(answer.message, sessionId);
+    return answer;
   }
 }

@@ -1,4 +1,4 @@
-import { EnvelopeScanner, idOf } from './envelope-scanner';
+import { EnvelopeScanner, idOf } from '../message/envelope-scanner';
 
 /** What the splitter yields: a complete line, or notice that a line exceeded the limit (its head kept for the id). */
 export type LineEvent = { kind: 'line'; bytes: Buffer } | { kind: 'oversize'; head: Buffer };

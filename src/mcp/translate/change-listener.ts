@@ -50,6 +50,9 @@ export class ChangeListener {
     const sink: MessageSink = {
       firstSighting: (eventId) => context.server.firstSighting(eventId),
       deliver: (message, text) => this.deliver(message, text),
+      // Notifications on a listen stream are small: read to be filtered by subscription.
+      deliverRaw: (raw) => this.deliver(raw.value() as JsonRpcMessage),
+      dropOversize: (envelope, size, limit) => context.server.dropOversize(envelope, size, limit),
     };
     this.exchange = new StatelessExchange(context, settings, sink);
   }

@@ -1,5 +1,5 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { pieces, readSseEvents, SseParser, type SseEvent } from '../../src/mcp/sse-reader';
+import { pieces, readSseEvents, SseParser, type SseEvent } from '../../../src/mcp/http/sse-reader';
 
 interface Seen {
   id?: string;

@@ -1,6 +1,6 @@
-import { collect, collectUnder, MessageCollector } from '../../src/mcp/message-collector';
-import type { RawMessage } from '../../src/mcp/raw-message';
-import { readSseEvents } from '../../src/mcp/sse-reader';
+import { collect, collectUnder, MessageCollector } from '../../../src/mcp/message/message-collector';
+import type { RawMessage } from '../../../src/mcp/message/raw-message';
+import { readSseEvents } from '../../../src/mcp/http/sse-reader';
 
 const MiB = 1024 * 1024;
 
@@ -86,8 +86,12 @@ describe('RawMessage', () => {
     expect(raw.value()).toBe(value);
   });
 
-  test('reports text that is not JSON when its value is asked for', () => {
-    const raw = message(collect(Buffer.from('{"jsonrpc":"2.0","id":1,"result":{')));
+  test('refuses small text that is not JSON as it is collected; a large message is only scanned, its value parsed if asked', () => {
+    const notJson = collect(Buffer.from('{"jsonrpc":"2.0","id":1,"result":{'));
+    expect(notJson.kind).toBe('not-json');
+    expect(notJson.kind === 'not-json' && notJson.message.text()).toBe('{"jsonrpc":"2.0","id":1,"result":{');
+    const cut = bigResult(1, 1 * MiB).subarray(0, 600 * 1024);
+    const raw = message(collect(chunked(cut)));
     expect(raw.complete).toBe(false);
     expect(() => raw.value()).toThrow(SyntaxError);
   });

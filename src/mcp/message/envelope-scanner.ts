@@ -1,4 +1,4 @@
-import type { JsonRpcId } from './jsonrpc';
+import type { JsonRpcId } from '../jsonrpc';
 
 /** What the relay needs to route a message, read without parsing it: kind, id and method. */
 export type Envelope =

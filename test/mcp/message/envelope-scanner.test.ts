@@ -1,5 +1,5 @@
-import { EnvelopeScanner, envelopeOf, scanEnvelope, type Envelope } from '../../src/mcp/envelope-scanner';
-import { classify } from '../../src/mcp/jsonrpc';
+import { EnvelopeScanner, envelopeOf, scanEnvelope, type Envelope } from '../../../src/mcp/message/envelope-scanner';
+import { classify } from '../../../src/mcp/jsonrpc';
 
 /** What classify() says of the parsed text, in the scanner's terms: the two must always agree. */
 function expected(text: string): Envelope {
