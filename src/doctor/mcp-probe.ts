@@ -148,7 +148,7 @@ class StreamProbe implements ProbeConversation {
   async request(method: string, params: Record<string, unknown>): Promise<Record<string, unknown>> {
     const id = this.nextId++;
     const outcome = await this.conn.call(id, JSON.stringify({ jsonrpc: '2.0', id, method, params }));
-    if (outcome.kind === 'answer') return resultOf(outcome.message as JsonRpcReply, method);
+    if (outcome.kind === 'answer') return resultOf(outcome.reply.message as JsonRpcReply, method);
     if (this.signal.aborted) throw new BridgeError('UPSTREAM_STATUS', `${method} was not answered in time.`);
     if (outcome.end.bytesReceived === 0) throw new BridgeError('STREAM_REFUSED', `${method}: the connection closed before the server sent anything.`);
     throw new BridgeError('UPSTREAM_STATUS', `${method}: the connection ended before the answer (the server exited or closed the session).`);

@@ -1,3 +1,5 @@
+import { envelopeOf, factsOf } from './message/envelope-scanner';
+
 /** JSON-RPC 2.0 message shapes as the relay sees them: it forwards messages, it does not interpret methods. */
 export type JsonRpcId = string | number;
 
@@ -17,24 +19,20 @@ export type Classified =
   /** Valid JSON that is not JSON-RPC 2.0; `id` is set when one could be read, so the error can name it. */
   | { kind: 'invalid'; id: JsonRpcId | null; reason: string };
 
-const isId = (v: unknown): v is JsonRpcId => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v));
-
+/** A parsed message classified by the JSON-RPC 2.0 rules (the envelope scanner's rules: one set for bytes and values). */
 export function classify(value: unknown): Classified {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { kind: 'invalid', id: null, reason: 'not a JSON object' };
-  }
+  const envelope = envelopeOf(factsOf(value));
   const message = value as JsonRpcMessage;
-  const id = isId(message.id) ? message.id : null;
-  if (message.jsonrpc !== '2.0') return { kind: 'invalid', id, reason: 'jsonrpc must be "2.0"' };
-  const hasId = 'id' in message;
-  if (typeof message.method === 'string') {
-    if (!hasId) return { kind: 'notification', method: message.method, message };
-    if (id === null) return { kind: 'invalid', id: null, reason: 'request id must be a string or number' };
-    return { kind: 'request', id, method: message.method, message };
+  switch (envelope.kind) {
+    case 'request':
+    case 'notification':
+      return { ...envelope, message };
+    case 'response':
+    case 'error':
+      return { kind: 'response', id: envelope.id, message };
+    case 'invalid':
+      return envelope;
   }
-  if ('method' in message) return { kind: 'invalid', id, reason: 'method must be a string' };
-  if (('result' in message) !== ('error' in message) && id !== null) return { kind: 'response', id, message };
-  return { kind: 'invalid', id, reason: 'neither a request, a notification nor a response' };
 }
 
 export function isResponseTo(message: JsonRpcMessage, id: JsonRpcId): boolean {

@@ -6,24 +6,27 @@ import type { JsonRpcId, JsonRpcMessage } from './jsonrpc';
 import type { RawMessage } from './message/raw-message';
 import type { ServerMessages } from './server-messages';
 
-/** A message from the stdio client: parsed, with the JSON text it came in (forwarded as is when unchanged). */
+/**
+ * A message from the stdio client: `body` is what goes upstream (the client's own bytes when unchanged), `message`
+ * its value, which a large message parses only if read: links read it only where they need to (initialize).
+ */
 export interface ClientMessage {
-  message: JsonRpcMessage;
-  text: string;
+  readonly message: JsonRpcMessage;
+  readonly body: string | Buffer;
 }
 
 export interface ClientRequest extends ClientMessage {
-  id: JsonRpcId;
-  method: string;
+  readonly id: JsonRpcId;
+  readonly method: string;
 }
 
 export interface ClientNotification extends ClientMessage {
-  method: string;
+  readonly method: string;
 }
 
 /** The client's answer to a request the server sent it (sampling, elicitation, roots, ping). */
 export interface ClientResponse extends ClientMessage {
-  id: JsonRpcId;
+  readonly id: JsonRpcId;
 }
 
 /**

@@ -3,13 +3,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { BridgeError, toJsonRpcError } from '../errors/catalogue';
 import type { Logger } from '../log/logger';
 import type { Upstream } from '../upstream/types';
-import { classify, errorResponse } from './jsonrpc';
+import { errorResponse, type JsonRpcMessage } from './jsonrpc';
 import { DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_OUTPUT_MESSAGE_SIZE } from './limits';
 import { repairReply } from './answer-repairs';
 import type { Link, LinkSettings, Reply } from './link';
 import { openLink } from './open-link';
 import { ServerMessages } from './server-messages';
-import { decodeLine, oversizeReply } from './stdio/inbound';
+import { envelopeOfValue, type Envelope } from './message/envelope-scanner';
+import type { RawMessage } from './message/raw-message';
+import { decodeLine } from './stdio/inbound';
 import { LineSplitter } from './stdio/line-splitter';
 import { MessageWriter } from './stdio/message-writer';
 
@@ -69,15 +71,12 @@ class Relay {
     const { input } = this.options;
     const splitter = new LineSplitter(this.maxMessageSize);
     return new Promise((resolve) => {
-      const onEvents = (events: ReturnType<LineSplitter['push']>) => {
-        for (const event of events) {
-          if (event.kind === 'oversize') this.track(this.writer.write(oversizeReply(event.head, this.maxMessageSize)));
-          else this.handleLine(event.bytes);
-        }
+      const onLines = (lines: ReturnType<LineSplitter['push']>) => {
+        for (const line of lines) this.handleLine(decodeLine(line, this.maxMessageSize));
       };
-      input.on('data', (chunk: Buffer) => onEvents(splitter.push(chunk)));
+      input.on('data', (chunk: Buffer) => onLines(splitter.push(chunk)));
       input.once('end', () => {
-        onEvents(splitter.end());
+        onLines(splitter.end());
         resolve();
       });
       input.once('error', (err) => {
@@ -92,16 +91,15 @@ class Relay {
     void work.finally(() => this.pending.delete(work));
   }
 
-  private handleLine(bytes: Buffer): void {
-    const inbound = decodeLine(bytes);
+  private handleLine(inbound: ReturnType<typeof decodeLine>): void {
     if (inbound.kind === 'blank') return;
     if (inbound.kind === 'reply') return this.track(this.writer.write(inbound.message));
-    if (Array.isArray(inbound.value)) return this.track(this.handleBatch(inbound.value));
-    this.track(this.handleSingle(inbound.value, inbound.text));
+    if (inbound.kind === 'batch') return this.track(this.handleBatch(inbound.values));
+    this.track(this.handleSingle(fromClient(inbound.raw, inbound.body)));
   }
 
-  private async handleSingle(value: unknown, text: string): Promise<void> {
-    const answer = await this.dispatch(value, text);
+  private async handleSingle(outgoing: Outgoing): Promise<void> {
+    const answer = await this.dispatch(outgoing);
     if (answer?.raw) await this.writer.writeRaw(answer.raw);
     else if (answer) await this.writer.write(answer.message, answer.text);
   }
@@ -112,29 +110,32 @@ class Relay {
       await this.writer.write(errorResponse(null, toJsonRpcError(new BridgeError('INVALID_REQUEST', 'An empty batch is not a valid JSON-RPC message.'))));
       return;
     }
-    const answers = await Promise.all(values.map((value) => this.dispatch(value)));
+    const answers = await Promise.all(values.map((value) => this.dispatch(parsedFromClient(value))));
     const present = answers.filter((a) => a !== undefined).map((a) => a.message);
     if (present.length) await this.writer.write(present);
   }
 
   /**
-   * Forwards one message; resolves with the answer a request needs (or an error) and, when it can be written as
-   * is, the JSON text it came in; undefined for other kinds.
+   * Forwards one message, routed by its envelope; resolves with the answer a request needs (or an error), undefined
+   * for other kinds.
    */
-  private async dispatch(value: unknown, text?: string): Promise<Reply | undefined> {
-    const c = classify(value);
-    switch (c.kind) {
+  private async dispatch(outgoing: Outgoing): Promise<Reply | undefined> {
+    const { envelope, body } = outgoing;
+    // Read only by the links that need the value (initialize): a large message is never parsed.
+    const message = (): JsonRpcMessage => outgoing.message();
+    switch (envelope.kind) {
       case 'invalid':
-        return { message: errorResponse(c.id, toJsonRpcError(new BridgeError('INVALID_REQUEST', `Not a JSON-RPC 2.0 message: ${c.reason}.`))) };
+        return { message: errorResponse(envelope.id, toJsonRpcError(new BridgeError('INVALID_REQUEST', `Not a JSON-RPC 2.0 message: ${envelope.reason}.`))) };
       case 'request': {
+        const { id, method } = envelope;
         const work = this.link
-          .request({ id: c.id, method: c.method, message: c.message, text: text ?? JSON.stringify(c.message) })
-          .then((reply) => repairReply(c.method, reply));
+          .request({ id, method, body, get message() { return message(); } })
+          .then((reply) => repairReply(method, reply));
         let giveUp!: () => void;
         const shutdownAnswer = new Promise<Reply>((resolve) => {
           giveUp = () =>
             resolve({
-              message: errorResponse(c.id, toJsonRpcError(new BridgeError('SHUTTING_DOWN', `Request ${JSON.stringify(c.id)} was still pending when mcp-bridge shut down.`))),
+              message: errorResponse(id, toJsonRpcError(new BridgeError('SHUTTING_DOWN', `Request ${JSON.stringify(id)} was still pending when mcp-bridge shut down.`))),
             });
         });
         this.abandon.add(giveUp);
@@ -145,10 +146,11 @@ class Relay {
         }
       }
       case 'notification':
-        await this.link.notify({ method: c.method, message: c.message, text: text ?? JSON.stringify(c.message) });
+        await this.link.notify({ method: envelope.method, body, get message() { return message(); } });
         return undefined;
       case 'response':
-        await this.link.respond({ id: c.id, message: c.message, text: text ?? JSON.stringify(c.message) });
+      case 'error':
+        await this.link.respond({ id: envelope.id, body, get message() { return message(); } });
         return undefined;
     }
   }
@@ -167,4 +169,21 @@ class Relay {
     await bounded(this.options.upstream.close().catch(() => undefined));
     await bounded(this.writer.flushed());
   }
+}
+
+/** A client message ready to route: its envelope, its value on demand, and the body that goes upstream. */
+interface Outgoing {
+  envelope: Envelope;
+  message(): JsonRpcMessage;
+  body: string | Buffer;
+}
+
+/** A stdin line kept as its bytes. */
+function fromClient(raw: RawMessage, body: Buffer): Outgoing {
+  return { envelope: raw.envelope, message: () => raw.value() as JsonRpcMessage, body };
+}
+
+/** A batch element, already parsed: classified by the same rules, sent re-serialised. */
+function parsedFromClient(value: unknown): Outgoing {
+  return { envelope: envelopeOfValue(value), message: () => value as JsonRpcMessage, body: JSON.stringify(value) };
 }

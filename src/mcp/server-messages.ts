@@ -1,6 +1,6 @@
 import type { Logger } from '../log/logger';
-import { classify, idKey, type JsonRpcId, type JsonRpcMessage } from './jsonrpc';
-import type { Envelope } from './message/envelope-scanner';
+import { idKey, type JsonRpcId, type JsonRpcMessage } from './jsonrpc';
+import { envelopeOfValue, type Envelope } from './message/envelope-scanner';
 import type { RawMessage } from './message/raw-message';
 import type { MessageWriter } from './stdio/message-writer';
 import { warnDropped } from './stdio/output-limit';
@@ -37,8 +37,7 @@ export class ServerMessages {
    * was a server→client request.
    */
   deliver(message: JsonRpcMessage, text?: string): Promise<boolean> {
-    const c = classify(message);
-    return this.route(c.kind === 'invalid' ? { kind: 'invalid', id: c.id, reason: c.reason } : c, () => this.writer.write(message, text));
+    return this.route(envelopeOfValue(message), () => this.writer.write(message, text));
   }
 
   /** The same for a message kept as the bytes it arrived in: routed by its envelope, written without a parse. */

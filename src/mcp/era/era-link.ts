@@ -151,7 +151,7 @@ export class EraLink implements Link {
   private async probeFor(first: ClientRequest): Promise<Reply> {
     const named = declaredVersionOf(first.message) !== undefined;
     const probe = named ? first.message : discoverRequest(first.id, requestMeta({}));
-    const sent = await this.probe.send(first.id, probe, named ? first.text : JSON.stringify(probe));
+    const sent = await this.probe.send(first.id, probe, named ? first.body : JSON.stringify(probe));
     const detection = await this.settle(readProbe(sent, this.host));
     if ('failed' in detection) return failedReply(first.id, detection.failed);
     if (detection.verdict.era === 'legacy') {

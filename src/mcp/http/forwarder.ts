@@ -3,7 +3,7 @@ import { BridgeError, asBridgeError, toJsonRpcError } from '../../errors/catalog
 import type { Logger } from '../../log/logger';
 import type { Upstream } from '../../upstream/types';
 import { classify, errorResponse, isResponseTo, type JsonRpcId, type JsonRpcMessage } from '../jsonrpc';
-import { rawReply, type Reply } from '../link';
+import { rawReply, type ClientMessage, type Reply } from '../link';
 import type { Collected } from '../message/message-collector';
 import { collectUnder, MessageCollector } from '../message/message-collector';
 import type { RawMessage } from '../message/raw-message';
@@ -31,10 +31,15 @@ export interface ProtocolHooks {
   repair(response: { status: number; sentSessionId?: string }, body: string): Promise<boolean>;
   /** The client declared sampling/elicitation/roots upstream, so the server may send requests inside an answer stream. */
   readonly invitesServerRequests: boolean;
-  /** Headers derived from the message itself (the 2026-07-28 revision's Mcp-Method and kin; none for 2025 sessions). */
-  headersFor(message: JsonRpcMessage): Record<string, string>;
+  /**
+   * Headers derived from the message itself (the 2026-07-28 revision's Mcp-Method and kin; none for 2025 sessions).
+   * Read `outgoing.message` only when they depend on it: a large message is parsed on that read.
+   */
+  headersFor(outgoing: ClientMessage): Record<string, string>;
 }
 
+/** How much of a body that holds no answer is quoted in the error. */
+const EXCERPT_BYTES = 1024;
 /** How many resumes in a row may bring nothing new before a response stream that carried event ids is given up. */
 const MAX_FRUITLESS_RESUMES = 3;
 const DEFAULT_RESUME_DELAY_MS = 500;
@@ -94,18 +99,18 @@ export class Forwarder {
   /** The replay hook a session uses to re-initialise: no session recovery of its own, but it rides out restarts. */
   readonly replay: Replay = async (message) => {
     const c = classify(message);
-    const body = JSON.stringify(message);
+    const outgoing: ClientMessage = { message, body: JSON.stringify(message) };
     const spent: Spent = { renewed: true, recovered: true, signal: this.channel.signal };
     for (;;) {
-      const result = await this.attempt(message, body, c.kind === 'request' ? c.id : undefined, spent);
+      const result = await this.attempt(outgoing, c.kind === 'request' ? c.id : undefined, spent);
       if (result.done) return { response: result.answer.message, sessionId: result.sessionId };
       if ('fail' in result) throw result.fail;
     }
   };
 
   /** Forwards a request; resolves with its answer (the server's bytes when relayed as is) or an error response, never rejects. */
-  async request(id: JsonRpcId, message: JsonRpcMessage, body: string | Buffer, signal?: AbortSignal): Promise<{ answer: Reply; sessionId?: string }> {
-    const done = await this.exchange(id, message, body, signal);
+  async request(id: JsonRpcId, outgoing: ClientMessage, signal?: AbortSignal): Promise<{ answer: Reply; sessionId?: string }> {
+    const done = await this.exchange(id, outgoing, signal);
     return 'failed' in done ? { answer: { message: errorResponse(id, toJsonRpcError(done.failed)) } } : done;
   }
 
@@ -113,8 +118,8 @@ export class Forwarder {
    * Like request(), with a failure left as the error itself. `signal` ends this request alone. The answer is parsed
    * only if read: a large one stays the bytes it arrived in (`raw`), for a reply made with replyOf().
    */
-  async send(id: JsonRpcId, message: JsonRpcMessage, body: string | Buffer, signal?: AbortSignal): Promise<Sent> {
-    const done = await this.exchange(id, message, body, signal);
+  async send(id: JsonRpcId, outgoing: ClientMessage, signal?: AbortSignal): Promise<Sent> {
+    const done = await this.exchange(id, outgoing, signal);
     if ('failed' in done) return done;
     const { answer, sessionId } = done;
     return {
@@ -127,13 +132,13 @@ export class Forwarder {
     };
   }
 
-  private async exchange(id: JsonRpcId, message: JsonRpcMessage, body: string | Buffer, signal?: AbortSignal): Promise<{ answer: Reply; sessionId?: string } | { failed: BridgeError }> {
+  private async exchange(id: JsonRpcId, outgoing: ClientMessage, signal?: AbortSignal): Promise<{ answer: Reply; sessionId?: string } | { failed: BridgeError }> {
     try {
       await this.upstream.ready();
       const spent: Spent = { renewed: false, recovered: false, signal: this.signalWith(signal) };
       for (;;) {
         await this.protocol.beforeSend();
-        const result = await this.attempt(message, body, id, spent);
+        const result = await this.attempt(outgoing, id, spent);
         if (result.done) return { answer: result.answer, sessionId: result.sessionId };
         if ('fail' in result) return { failed: result.fail };
       }
@@ -147,13 +152,13 @@ export class Forwarder {
   }
 
   /** Forwards a notification or a response to a server request; failures are logged (there is no one to answer). */
-  async oneWay(message: JsonRpcMessage, body: string | Buffer, what: string): Promise<boolean> {
+  async oneWay(outgoing: ClientMessage, what: string): Promise<boolean> {
     try {
       await this.upstream.ready();
       const spent: Spent = { renewed: false, recovered: false, signal: this.channel.signal };
       for (;;) {
         await this.protocol.beforeSend();
-        const result = await this.attempt(message, body, undefined, spent);
+        const result = await this.attempt(outgoing, undefined, spent);
         if (result.done) return true;
         if ('fail' in result) throw result.fail;
       }
@@ -164,8 +169,8 @@ export class Forwarder {
   }
 
   /** One POST (plus resumptions of its stream). */
-  private async attempt(message: JsonRpcMessage, body: string | Buffer, id: JsonRpcId | undefined, spent: Spent): Promise<Attempt> {
-    const exchange = await this.channel.post(body, this.protocol.headersFor(message), spent.signal);
+  private async attempt(outgoing: ClientMessage, id: JsonRpcId | undefined, spent: Spent): Promise<Attempt> {
+    const exchange = await this.channel.post(outgoing.body, this.protocol.headersFor(outgoing), spent.signal);
     if (!exchange.ok) {
       const { failure } = exchange;
       if (failure.tls && !spent.recovered) {
@@ -182,7 +187,7 @@ export class Forwarder {
       if (id === undefined || res.status === 202) {
         res.body.dump().catch(() => undefined);
         return id === undefined
-          ? { done: true, answer: { message } }
+          ? { done: true, answer: { get message() { return outgoing.message; } } }
           : { done: false, fail: statusError(res.status, 'accepted without an answer', this.channel.url) };
       }
       return this.answerFrom(res, id, sessionId);
@@ -244,7 +249,8 @@ export class Forwarder {
       if (collected.kind === 'oversize') return { done: true, answer: { message: tooLargeAnswer(id, collected.size, this.maxOutputMessageSize) }, sessionId };
       const found = collected.kind === 'message' ? await this.pickResponse(collected.message, id) : undefined;
       if (found) return { done: true, answer: found.answer, sessionId };
-      return { done: false, fail: statusError(res.status, `no response to the request in: ${collected.message.text()}`, this.channel.url) };
+      const excerpt = collected.kind === 'blank' ? '' : collected.message.head(EXCERPT_BYTES);
+      return { done: false, fail: statusError(res.status, `no response to the request in: ${excerpt}`, this.channel.url) };
     }
     let end = await this.readStream(res.body, id);
     // A server may close a response stream at will and expect a resume (SSE polling): only resumes that bring

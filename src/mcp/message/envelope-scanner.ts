@@ -372,7 +372,7 @@ export function idOf(facts: EnvelopeFacts): JsonRpcId | null {
   return id?.type === 'string' || (id?.type === 'number' && Number.isFinite(id.value)) ? id.value : null;
 }
 
-/** The JSON-RPC 2.0 rules (the same as `classify` in jsonrpc.ts applies to a parsed message) over scanned facts. */
+/** The JSON-RPC 2.0 rules over a message's facts, scanned (EnvelopeScanner) or read from a parsed value (factsOf). */
 export function envelopeOf(facts: EnvelopeFacts): Envelope {
   if (facts.shape !== 'object') return { kind: 'invalid', id: null, reason: 'not a JSON object' };
   const id = idOf(facts);
@@ -386,6 +386,32 @@ export function envelopeOf(facts: EnvelopeFacts): Envelope {
   if (facts.hasResult !== facts.hasError && id !== null) return facts.hasResult ? { kind: 'response', id } : { kind: 'error', id };
   return { kind: 'invalid', id, reason: 'neither a request, a notification nor a response' };
 }
+
+/** The same facts of a value already parsed (a batch element, a message built here), so one set of rules serves both. */
+export function factsOf(value: unknown): EnvelopeFacts {
+  const facts: EnvelopeFacts = { shape: 'other', hasResult: false, hasError: false, complete: true };
+  if (typeof value !== 'object' || value === null) return facts;
+  if (Array.isArray(value)) return { ...facts, shape: 'array' };
+  const member = value as Record<string, unknown>;
+  return {
+    ...facts,
+    shape: 'object',
+    jsonrpc: 'jsonrpc' in member ? scalarOf(member.jsonrpc) : undefined,
+    id: 'id' in member ? scalarOf(member.id) : undefined,
+    method: 'method' in member ? scalarOf(member.method) : undefined,
+    hasResult: 'result' in member,
+    hasError: 'error' in member,
+  };
+}
+
+function scalarOf(value: unknown): Scalar {
+  if (typeof value === 'string') return { type: 'string', value };
+  if (typeof value === 'number') return { type: 'number', value };
+  return { type: value === null ? 'null' : 'other' };
+}
+
+/** The envelope of a value already parsed. */
+export const envelopeOfValue = (value: unknown): Envelope => envelopeOf(factsOf(value));
 
 /** Scans a whole message held in one or more Buffers. */
 export function scanEnvelope(bytes: Buffer | readonly Buffer[]): { envelope: Envelope; facts: EnvelopeFacts } {

@@ -1,20 +1,25 @@
+import { isUtf8 } from 'node:buffer';
 import { EnvelopeScanner, envelopeOf, type Envelope } from './envelope-scanner';
 import { RawMessage } from './raw-message';
 import type { DataSink } from '../http/sse-reader';
 
 /**
- * Messages up to this size are parsed as they are collected: JSON.parse is the validator (text that is not JSON is
- * refused before it reaches the client), and the relay reads small messages anyway. Larger ones are only scanned,
+ * Messages up to this size are checked (UTF-8) and parsed as they are collected: JSON.parse is the validator (text
+ * that is not JSON is refused before it reaches the client), and the relay reads small messages anyway. Larger ones are only scanned,
  * never turned into a string or objects: writing their bytes through is several times faster from 4 KiB up, and holds
  * them once instead of about five times (measured in BENCHMARKS.md, "Large messages").
  */
 export const PARSED_UP_TO = 64 * 1024;
 
-/** A message collected whole, one over the limit (only its envelope and size are left), or small text that is not JSON. */
+/**
+ * A message collected whole, one over the limit (only its envelope and size are left), small text that is not JSON,
+ * or only whitespace.
+ */
 export type Collected =
   | { kind: 'message'; message: RawMessage }
+  | { kind: 'blank' }
   | { kind: 'oversize'; envelope: Envelope; size: number }
-  | { kind: 'not-json'; message: RawMessage; error: unknown };
+  | { kind: 'not-json'; message: RawMessage; reason: 'not UTF-8' | 'not JSON' };
 
 /**
  * Collects one message's bytes as they arrive (an SSE event's data, an HTTP body, a stdin line), scanning its
@@ -50,12 +55,14 @@ export class MessageCollector implements DataSink<Collected> {
     const envelope = envelopeOf(facts);
     const size = this.scanner.size;
     if (this.over) return { kind: 'oversize', envelope, size };
+    if (facts.shape === 'empty') return { kind: 'blank' };
     const message = new RawMessage(this.pieces, size, envelope, facts.complete);
     if (size <= PARSED_UP_TO) {
+      if (!isUtf8(message.bytes())) return { kind: 'not-json', message, reason: 'not UTF-8' };
       try {
         message.value();
-      } catch (error) {
-        return { kind: 'not-json', message, error };
+      } catch {
+        return { kind: 'not-json', message, reason: 'not JSON' };
       }
     }
     return { kind: 'message', message };

@@ -27,9 +27,23 @@ export class RawMessage {
     return this.pieces.length === 1 ? this.pieces[0] : Buffer.concat(this.pieces, this.size);
   }
 
+  /** This message in one piece: itself, or a copy holding one Buffer, so the chunks it came in can be freed. */
+  joined(): RawMessage {
+    if (this.pieces.length === 1) return this;
+    const joined = new RawMessage([this.bytes()], this.size, this.envelope, this.complete);
+    joined.parsed = this.parsed;
+    return joined;
+  }
+
   /** The text, decoded (for small messages: HTTP bodies, logs). */
   text(): string {
     return this.bytes().toString('utf8');
+  }
+
+  /** The text of the first `bytes` bytes, for error messages and logs (a character cut in two shows as U+FFFD). */
+  head(bytes: number): string {
+    const first = this.pieces[0] ?? Buffer.alloc(0);
+    return (first.length >= bytes || this.pieces.length === 1 ? first : this.bytes()).subarray(0, bytes).toString('utf8');
   }
 
   /** The parsed value, computed once; throws (each time) what JSON.parse threw for text that is not JSON. */

@@ -18,14 +18,14 @@ export async function keepListening(
   exchange: StatelessExchange,
   id: JsonRpcId,
   message: JsonRpcMessage,
-  text: string,
+  body: string | Buffer,
   signal: AbortSignal,
   logger: Logger,
 ): Promise<Sent | undefined> {
   const backoff = new Backoff(FIRST_DELAY_MS, MAX_DELAY_MS);
   for (;;) {
     const opened = Date.now();
-    const sent = await exchange.send(id, message, text, signal);
+    const sent = await exchange.send(id, message, body, signal);
     if (signal.aborted) return undefined;
     if (!('failed' in sent)) return sent;
     // A stream that stayed up a while was healthy: start the back-off over.

@@ -25,15 +25,16 @@ export class ModernLink implements Link {
     this.exchange = new StatelessExchange(context, settings);
   }
 
-  async request({ id, method, message, text }: ClientRequest): Promise<Reply> {
+  // Its headers need the message's value (method, tool name, annotated arguments): a modern request is parsed.
+  async request({ id, method, message, body }: ClientRequest): Promise<Reply> {
     const key = idKey(id);
     const cancel = new AbortController();
     this.inFlight.set(key, cancel);
     try {
       const sent =
         method === 'subscriptions/listen'
-          ? await keepListening(this.exchange, id, message, text, AbortSignal.any([cancel.signal, this.listening.signal, this.context.signal]), this.context.logger)
-          : await this.exchange.send(id, message, text, cancel.signal);
+          ? await keepListening(this.exchange, id, message, body, AbortSignal.any([cancel.signal, this.listening.signal, this.context.signal]), this.context.logger)
+          : await this.exchange.send(id, message, body, cancel.signal);
       if (cancel.signal.aborted) return cancelledReply(id);
       return replyOf(id, sent);
     } finally {
@@ -41,7 +42,7 @@ export class ModernLink implements Link {
     }
   }
 
-  async notify({ method, message, text }: ClientNotification): Promise<void> {
+  async notify({ method, message, body }: ClientNotification): Promise<void> {
     if (method === 'notifications/cancelled') {
       const requestId = paramsOf(message)?.requestId;
       const cancel = typeof requestId === 'string' || typeof requestId === 'number' ? this.inFlight.get(idKey(requestId)) : undefined;
@@ -49,7 +50,7 @@ export class ModernLink implements Link {
       return;
     }
     // The revision defines no other client notification over HTTP; one a server may know still goes up.
-    await this.exchange.notify(message, text, method);
+    await this.exchange.notify(message, body, method);
   }
 
   async respond({ id }: ClientResponse): Promise<void> {

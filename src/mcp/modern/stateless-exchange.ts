@@ -38,7 +38,7 @@ export class StatelessExchange {
       beforeSend: async () => undefined,
       repair: async () => false,
       invitesServerRequests: false,
-      headersFor: (message) => this.headers.for(message),
+      headersFor: (outgoing) => this.headers.for(outgoing.message),
     };
     const channel = new HttpChannel(context.upstream, () => ({}), context.signal);
     this.forwarder = new Forwarder(context.upstream, channel, hooks, sink, context.logger, settings.unreachedRetryMs, settings.maxOutputMessageSize ?? DEFAULT_MAX_OUTPUT_MESSAGE_SIZE);
@@ -46,18 +46,18 @@ export class StatelessExchange {
   }
 
   /** Sends one request and brings back its answer (with its JSON text when it can be relayed as is). */
-  async send(id: JsonRpcId, message: JsonRpcMessage, text = JSON.stringify(message), signal?: AbortSignal): Promise<Sent> {
-    let sent = await this.forwarder.send(id, message, text, signal);
+  async send(id: JsonRpcId, message: JsonRpcMessage, body: string | Buffer = JSON.stringify(message), signal?: AbortSignal): Promise<Sent> {
+    let sent = await this.forwarder.send(id, { message, body }, signal);
     if (this.lacksToolHeaders(message, sent)) {
       await this.listTools(message, signal);
-      sent = await this.forwarder.send(id, message, text, signal);
+      sent = await this.forwarder.send(id, { message, body }, signal);
     }
     return 'failed' in sent ? sent : this.usable(message, sent);
   }
 
   /** Sends a notification (POST, 202 expected); failures are logged. */
-  notify(message: JsonRpcMessage, text: string, what: string): Promise<boolean> {
-    return this.forwarder.oneWay(message, text, what);
+  notify(message: JsonRpcMessage, body: string | Buffer, what: string): Promise<boolean> {
+    return this.forwarder.oneWay({ message, body }, what);
   }
 
   /** A HeaderMismatch for a tools/call whose tool's annotations the bridge never saw (no tools/list came through). */
@@ -74,7 +74,7 @@ export class StatelessExchange {
     do {
       const id = bridgeRequestId('tools');
       const request = { jsonrpc: '2.0', id, method: 'tools/list', params: { _meta: meta, ...(cursor === undefined ? {} : { cursor }) } };
-      const sent = await this.forwarder.send(id, request, JSON.stringify(request), signal);
+      const sent = await this.forwarder.send(id, { message: request, body: JSON.stringify(request) }, signal);
       if ('failed' in sent || !isJsonObject(sent.answer.result)) return;
       this.headers.learn(sent.answer.result);
       cursor = sent.answer.result.nextCursor;

@@ -130,7 +130,7 @@ export class ServerStream {
         const data = event.data;
         if (data.kind === 'oversize') this.serverMessages.dropOversize(data.envelope, data.size, limit);
         else if (data.kind === 'not-json') this.logger.warn('server stream: skipped an event that is not JSON');
-        else await this.serverMessages.deliverRaw(data.message);
+        else if (data.kind === 'message') await this.serverMessages.deliverRaw(data.message);
       }
       this.logger.debug('server stream ended');
     } catch (err) {

@@ -64,30 +64,31 @@ export class SessionLink implements Link {
     };
   }
 
-  async request({ id, method, message, text }: ClientRequest): Promise<Reply> {
-    if (method === 'initialize') return this.initialize(id, message);
+  // The messages' values are read only for initialize and initialized: a large message goes up as its bytes.
+  async request(request: ClientRequest): Promise<Reply> {
+    if (request.method === 'initialize') return this.initialize(request.id, request.message);
     if (this.streamOpening) await this.streamOpening;
-    return (await this.forwarder.request(id, message, text)).answer;
+    return (await this.forwarder.request(request.id, request)).answer;
   }
 
-  async notify({ method, message, text }: ClientNotification): Promise<void> {
-    if (method === 'notifications/initialized') return this.initialized(message, text);
+  async notify(notification: ClientNotification): Promise<void> {
+    if (notification.method === 'notifications/initialized') return this.initialized(notification);
     if (this.streamOpening) await this.streamOpening;
-    await this.forwarder.oneWay(message, text, method);
+    await this.forwarder.oneWay(notification, notification.method);
   }
 
-  async respond({ id, message, text }: ClientResponse): Promise<void> {
+  async respond(response: ClientResponse): Promise<void> {
     if (this.streamOpening) await this.streamOpening;
-    if (!this.context.server.settleClientAnswer(id)) {
-      this.logger.warn('dropping a response from the client that answers no pending server request', { id });
+    if (!this.context.server.settleClientAnswer(response.id)) {
+      this.logger.warn('dropping a response from the client that answers no pending server request', { id: response.id });
       return;
     }
-    await this.forwarder.oneWay(message, text, 'a response to a server request');
+    await this.forwarder.oneWay(response, 'a response to a server request');
   }
 
   /** Delivers `notifications/initialized`, then opens the GET stream; later messages wait for its first answer. */
-  private async initialized(message: JsonRpcMessage, text: string): Promise<void> {
-    this.session.noteInitializedSent(message);
+  private async initialized(notification: ClientNotification): Promise<void> {
+    this.session.noteInitializedSent(notification.message);
     let answered!: () => void;
     const opening = new Promise<void>((resolve) => (answered = resolve));
     const bounded = Promise.race([opening, sleep(STREAM_OPENING_MS, undefined, { ref: false })]);
@@ -95,7 +96,7 @@ export class SessionLink implements Link {
     void bounded.then(() => {
       if (this.streamOpening === bounded) this.streamOpening = undefined;
     });
-    if (await this.forwarder.oneWay(message, text, 'notifications/initialized')) this.serverStream.start(answered);
+    if (await this.forwarder.oneWay(notification, 'notifications/initialized')) this.serverStream.start(answered);
     else answered();
   }
 
@@ -114,7 +115,7 @@ export class SessionLink implements Link {
   private async initialize(id: ClientRequest['id'], message: JsonRpcMessage): Promise<Reply> {
     const sent = this.initializeFilter.apply(message);
     this.session.noteInitializeSent(sent);
-    const { answer, sessionId } = await this.forwarder.request(id, sent, JSON.stringify(sent));
+    const { answer, sessionId } = await this.forwarder.request(id, { message: sent, body: JSON.stringify(sent) });
     this.session.noteInitializeResult(answer.message, sessionId);
     return answer;
   }

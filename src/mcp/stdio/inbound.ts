@@ -1,30 +1,51 @@
+import { isUtf8 } from 'node:buffer';
 import { BridgeError, toJsonRpcError } from '../../errors/catalogue';
 import { errorResponse, type JsonRpcMessage } from '../jsonrpc';
-import { peekTopLevelId } from './line-splitter';
+import type { Envelope } from '../message/envelope-scanner';
+import type { Collected } from '../message/message-collector';
+import type { RawMessage } from '../message/raw-message';
 
-/** One stdin line: parsed JSON (and its text, forwarded as is when unchanged), an error answer, or nothing. */
-export type Inbound = { kind: 'json'; value: unknown; text: string } | { kind: 'reply'; message: JsonRpcMessage } | { kind: 'blank' };
+/**
+ * One stdin line: a message (as the bytes it came in, its envelope read, and the body to send upstream: those bytes
+ * in one Buffer), a batch (parsed: batches are small and rare), an error answer, or nothing.
+ */
+export type Inbound =
+  | { kind: 'message'; raw: RawMessage; body: Buffer }
+  | { kind: 'batch'; values: unknown[] }
+  | { kind: 'reply'; message: JsonRpcMessage }
+  | { kind: 'blank' };
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+const parseError = (detail: string): Inbound => ({ kind: 'reply', message: errorResponse(null, toJsonRpcError(new BridgeError('PARSE_ERROR', detail))) });
 
-export function decodeLine(bytes: Buffer): Inbound {
-  let text: string;
-  try {
-    text = utf8.decode(bytes).trim();
-  } catch {
-    return { kind: 'reply', message: errorResponse(null, toJsonRpcError(new BridgeError('PARSE_ERROR', 'A line on stdin is not valid UTF-8.'))) };
+/** `limit`: the --max-message-size a line went over. */
+export function decodeLine(line: Collected, limit: number): Inbound {
+  switch (line.kind) {
+    case 'blank':
+      return line;
+    case 'oversize':
+      return { kind: 'reply', message: oversizeReply(line.envelope, limit) };
+    case 'not-json':
+      return parseError(line.reason === 'not UTF-8' ? 'A line on stdin is not valid UTF-8.' : `A line on stdin (${line.message.size} bytes) is not valid JSON.`);
   }
-  if (text === '') return { kind: 'blank' };
-  try {
-    return { kind: 'json', value: JSON.parse(text) as unknown, text };
-  } catch {
-    return { kind: 'reply', message: errorResponse(null, toJsonRpcError(new BridgeError('PARSE_ERROR', `A line on stdin (${bytes.length} bytes) is not valid JSON.`))) };
+  // The line's one copy: its pieces (views of stdin's chunks) joined into the body sent upstream.
+  const raw = line.message.joined();
+  const body = raw.bytes();
+  if (!isUtf8(body)) return parseError('A line on stdin is not valid UTF-8.');
+  if (raw.envelope.kind === 'invalid') {
+    let value: unknown;
+    try {
+      value = raw.value(); // an array is a batch; small lines are parsed already
+    } catch {
+      return parseError(`A line on stdin (${raw.size} bytes) is not valid JSON.`);
+    }
+    if (Array.isArray(value)) return { kind: 'batch', values: value };
   }
+  return { kind: 'message', raw, body };
 }
 
-/** The answer to a line that exceeded the limit: addressed to its id when the start of the line reveals it. */
-export function oversizeReply(head: Buffer, limit: number): JsonRpcMessage {
-  const id = peekTopLevelId(head.toString('utf8'));
+/** The answer to a line over the limit: addressed to its id when it has one (read wherever it was in the line). */
+function oversizeReply(envelope: Envelope, limit: number): JsonRpcMessage {
+  const id = envelope.kind === 'notification' ? null : envelope.id;
   const error = new BridgeError('MESSAGE_TOO_LARGE', `A message on stdin exceeded ${limit} bytes and was skipped.`, { data: { limit } });
   return errorResponse(id, toJsonRpcError(error));
 }

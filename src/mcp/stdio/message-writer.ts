@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import type { Logger } from '../../log/logger';
-import { classify } from '../jsonrpc';
+import { envelopeOfValue } from '../message/envelope-scanner';
 import type { RawMessage } from '../message/raw-message';
 import { overLimit, tooLargeAnswer, warnDropped } from './output-limit';
 
@@ -64,9 +64,9 @@ export class MessageWriter {
   private withinLimit(message: unknown, size = Buffer.byteLength(JSON.stringify(message))): unknown {
     const limit = this.maxOutputMessageSize;
     if (!overLimit(size, limit)) return message;
-    const c = classify(message);
-    if (c.kind === 'response') return tooLargeAnswer(c.id, size, limit);
-    warnDropped(this.logger, c.kind === 'invalid' ? { kind: 'invalid', id: c.id, reason: c.reason } : c, size, limit);
+    const envelope = envelopeOfValue(message);
+    if (envelope.kind === 'response' || envelope.kind === 'error') return tooLargeAnswer(envelope.id, size, limit);
+    warnDropped(this.logger, envelope, size, limit);
     return undefined;
   }
 

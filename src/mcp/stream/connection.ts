@@ -1,7 +1,10 @@
 import type { Duplex } from 'node:stream';
 import { BridgeError, toJsonRpcError } from '../../errors/catalogue';
-import { classify, errorResponse, idKey, type JsonRpcId, type JsonRpcMessage } from '../jsonrpc';
-import { LineSplitter, peekTopLevelId } from '../stdio/line-splitter';
+import { errorResponse, idKey, type JsonRpcId } from '../jsonrpc';
+import { rawReply, type Reply } from '../link';
+import type { Collected } from '../message/message-collector';
+import type { RawMessage } from '../message/raw-message';
+import { LineSplitter } from '../stdio/line-splitter';
 
 /** How a connection ended. */
 export interface ConnectionEnd {
@@ -13,7 +16,7 @@ export interface ConnectionEnd {
 
 /** What became of a request written (or about to be written) on a connection. */
 export type CallOutcome =
-  | { kind: 'answer'; message: JsonRpcMessage; text?: string }
+  | { kind: 'answer'; reply: Reply }
   /** The connection had ended before the request could be written: nothing reached the server. */
   | { kind: 'unsent'; end: ConnectionEnd }
   /** The connection ended after the request was written and before its answer. */
@@ -21,14 +24,12 @@ export type CallOutcome =
 
 export interface ConnectionEvents {
   /** A message that answers no call on this connection: notifications, server→client requests, stray responses. */
-  message(message: JsonRpcMessage, text: string): void;
+  message(message: RawMessage): void;
   /** A line that is not JSON-RPC, or too long to read; already answered to its request when its id could be read. */
   badLine(error: BridgeError): void;
   /** The connection ended (once). */
   closed(end: ConnectionEnd): void;
 }
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * One byte stream to an MCP server (a Teleport stdio or SSE app: one connection is one MCP session) carrying
@@ -73,20 +74,32 @@ export class StreamConnection {
   }
 
   /** Writes a request and resolves with its answer, or how it was lost; never rejects. */
-  call(id: JsonRpcId, text: string): Promise<CallOutcome> {
+  call(id: JsonRpcId, body: string | Buffer): Promise<CallOutcome> {
     if (this.end) return Promise.resolve({ kind: 'unsent', end: this.end });
     const key = idKey(id);
     return new Promise((resolve) => {
       this.calls.set(key, resolve);
-      this.stream.write(`${text}\n`);
+      this.writeLine(body);
     });
   }
 
   /** Writes a notification or a response; false when the connection had already ended. */
-  send(text: string): boolean {
+  send(body: string | Buffer): boolean {
     if (this.end) return false;
-    this.stream.write(`${text}\n`);
+    this.writeLine(body);
     return true;
+  }
+
+  /** A message and its newline, in one write to the stream (a large body is not copied to append the newline). */
+  private writeLine(body: string | Buffer): void {
+    if (typeof body === 'string') {
+      this.stream.write(`${body}\n`);
+      return;
+    }
+    this.stream.cork();
+    this.stream.write(body);
+    this.stream.write('\n');
+    this.stream.uncork();
   }
 
   /** Ends the conversation (for a stdio app, Teleport stops the server). */
@@ -96,42 +109,43 @@ export class StreamConnection {
     setTimeout(() => this.stream.destroy(), 1_000).unref();
   }
 
-  private lines(events: ReturnType<LineSplitter['push']>): void {
-    for (const event of events) {
-      if (event.kind === 'oversize') {
-        this.bad(
-          peekTopLevelId(event.head.toString('utf8')),
-          new BridgeError('SERVER_MESSAGE_TOO_LARGE', `A message from the MCP server exceeded ${this.maxMessageSize} bytes and was dropped.`, { data: { limit: this.maxMessageSize } }),
-        );
-      } else {
-        this.line(event.bytes);
+  private lines(lines: Collected[]): void {
+    for (const line of lines) {
+      switch (line.kind) {
+        case 'blank':
+          break;
+        case 'oversize':
+          this.bad(
+            line.envelope.kind === 'notification' ? null : line.envelope.id,
+            new BridgeError('SERVER_MESSAGE_TOO_LARGE', `A message from the MCP server exceeded ${this.maxMessageSize} bytes and was dropped.`, { data: { limit: this.maxMessageSize } }),
+          );
+          break;
+        case 'not-json': {
+          const head = line.message.head(200);
+          const id = line.message.envelope.kind === 'notification' ? null : line.message.envelope.id;
+          this.bad(id, new BridgeError('SERVER_OUTPUT_INVALID', `The MCP server sent a line that is not JSON (${line.message.size} bytes): ${JSON.stringify(head.slice(0, 80))}.`));
+          break;
+        }
+        case 'message':
+          this.line(line.message);
       }
     }
   }
 
-  private line(bytes: Buffer): void {
-    let text: string;
-    let value: unknown;
-    try {
-      text = utf8.decode(bytes).trim();
-      if (text === '') return;
-      value = JSON.parse(text);
-    } catch {
-      const head = bytes.subarray(0, 200).toString('utf8');
-      return this.bad(peekTopLevelId(head), new BridgeError('SERVER_OUTPUT_INVALID', `The MCP server sent a line that is not JSON (${bytes.length} bytes): ${JSON.stringify(head.slice(0, 80))}.`));
-    }
-    const c = classify(value);
-    if (c.kind === 'response') {
-      const resolve = this.calls.get(idKey(c.id));
+  /** A line routed by its envelope: a large answer goes on as the bytes it came in, never parsed. */
+  private line(raw: RawMessage): void {
+    const { envelope } = raw;
+    if (envelope.kind === 'response' || envelope.kind === 'error') {
+      const resolve = this.calls.get(idKey(envelope.id));
       if (resolve) {
-        this.calls.delete(idKey(c.id));
-        return resolve({ kind: 'answer', message: c.message, text });
+        this.calls.delete(idKey(envelope.id));
+        return resolve({ kind: 'answer', reply: rawReply(raw) });
       }
     }
-    if (c.kind === 'invalid' && !(typeof value === 'object' && value !== null && 'error' in value)) {
-      return this.bad(c.id, new BridgeError('SERVER_OUTPUT_INVALID', `The MCP server sent a message that is not JSON-RPC 2.0: ${c.reason}.`));
+    if (envelope.kind === 'invalid' && !isErrorWithoutId(raw)) {
+      return this.bad(envelope.id, new BridgeError('SERVER_OUTPUT_INVALID', `The MCP server sent a message that is not JSON-RPC 2.0: ${envelope.reason}.`));
     }
-    this.events.message(value as JsonRpcMessage, text);
+    this.events.message(raw);
   }
 
   /** Answers the request a bad line was meant for, when its id is known and pending; reports it either way. */
@@ -139,7 +153,7 @@ export class StreamConnection {
     const resolve = id === null ? undefined : this.calls.get(idKey(id));
     if (resolve && id !== null) {
       this.calls.delete(idKey(id));
-      resolve({ kind: 'answer', message: errorResponse(id, toJsonRpcError(error)) });
+      resolve({ kind: 'answer', reply: { message: errorResponse(id, toJsonRpcError(error)) } });
     }
     this.events.badLine(error);
   }
@@ -152,5 +166,15 @@ export class StreamConnection {
     this.calls.clear();
     this.events.closed(end);
     this.announceEnd(end);
+  }
+}
+
+/** An error the server could not address (id null: it could not read the request), passed on to be logged. */
+function isErrorWithoutId(raw: RawMessage): boolean {
+  try {
+    const value = raw.value();
+    return typeof value === 'object' && value !== null && 'error' in value;
+  } catch {
+    return false;
   }
 }

@@ -8,6 +8,7 @@ import { RetryWindow } from '../http/retry-window';
 import { classify, errorResponse, type JsonRpcId, type JsonRpcMessage } from '../jsonrpc';
 import { DEFAULT_MAX_MESSAGE_SIZE } from '../limits';
 import type { ClientNotification, ClientRequest, ClientResponse, Link, LinkContext, LinkSettings, Reply } from '../link';
+import type { RawMessage } from '../message/raw-message';
 import { McpSession } from '../session/session';
 import { StreamConnection, type ConnectionEnd } from './connection';
 
@@ -69,12 +70,15 @@ export class StreamLink implements Link {
     this.maxMessageSize = settings.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
   }
 
-  async request({ id, method, message, text }: ClientRequest): Promise<Reply> {
+  // The messages' values are read only for initialize and initialized: a large message goes up as its bytes.
+  async request(request: ClientRequest): Promise<Reply> {
+    const { id } = request;
     try {
-      if (method !== 'initialize') return await this.exchange(id, text);
+      if (request.method !== 'initialize') return await this.exchange(id, request.body);
+      const message = request.message;
       const sent = this.initializeFilter.apply(message);
       this.session.noteInitializeSent(sent);
-      const reply = await this.exchange(id, sent === message ? text : JSON.stringify(sent));
+      const reply = await this.exchange(id, sent === message ? request.body : JSON.stringify(sent));
       if (reply.message.result !== undefined) {
         this.session.noteInitializeResult(reply.message, undefined);
         this.handshakeDone = true;
@@ -85,18 +89,18 @@ export class StreamLink implements Link {
     }
   }
 
-  async notify({ method, message, text }: ClientNotification): Promise<void> {
+  async notify(notification: ClientNotification): Promise<void> {
     // Noted after it went out: a connection dialled for it replays the initialize alone, then this is sent once.
-    const delivered = await this.oneWay(text, method);
-    if (delivered && method === 'notifications/initialized') this.session.noteInitializedSent(message);
+    const delivered = await this.oneWay(notification.body, notification.method);
+    if (delivered && notification.method === 'notifications/initialized') this.session.noteInitializedSent(notification.message);
   }
 
-  async respond({ id, text }: ClientResponse): Promise<void> {
-    if (!this.context.server.settleClientAnswer(id)) {
-      this.logger.warn('dropping a response from the client that answers no pending server request', { id });
+  async respond(response: ClientResponse): Promise<void> {
+    if (!this.context.server.settleClientAnswer(response.id)) {
+      this.logger.warn('dropping a response from the client that answers no pending server request', { id: response.id });
       return;
     }
-    await this.oneWay(text, 'a response to a server request');
+    await this.oneWay(response.body, 'a response to a server request');
   }
 
   async close(): Promise<void> {
@@ -108,13 +112,13 @@ export class StreamLink implements Link {
   }
 
   /** Writes a request and brings back its answer, following the recovery rules above. */
-  private async exchange(id: JsonRpcId, text: string): Promise<Reply> {
+  private async exchange(id: JsonRpcId, body: string | Buffer): Promise<Reply> {
     const spent: Spent = { recovered: false, unsent: 0 };
     for (;;) {
       let verdict: Verdict;
       try {
-        const outcome = await (await this.connected()).call(id, text);
-        if (outcome.kind === 'answer') return { message: outcome.message, text: outcome.text };
+        const outcome = await (await this.connected()).call(id, body);
+        if (outcome.kind === 'answer') return outcome.reply;
         if (outcome.end.bytesReceived === 0) throw new Refused(outcome.end);
         // A session that ended before the write: nothing was delivered, so the next connection gets it.
         if (outcome.kind === 'unsent') {
@@ -141,12 +145,12 @@ export class StreamLink implements Link {
   }
 
   /** Delivers a notification or a response; failures are logged (there is no one to answer). */
-  private async oneWay(text: string, what: string): Promise<boolean> {
+  private async oneWay(body: string | Buffer, what: string): Promise<boolean> {
     const spent: Spent = { recovered: false, unsent: 0 };
     for (;;) {
       try {
         const conn = await this.connected();
-        if (conn.send(text)) return true;
+        if (conn.send(body)) return true;
         if (conn.ended?.bytesReceived === 0) throw new Refused(conn.ended);
         if (spent.unsent++ > 0) throw new EndedBeforeWrite();
       } catch (err) {
@@ -199,7 +203,7 @@ export class StreamLink implements Link {
   private async dial(): Promise<StreamConnection> {
     const stream = await this.context.upstream.openStream();
     const conn: StreamConnection = new StreamConnection(stream, this.maxMessageSize, {
-      message: (message, text) => this.fromServer(message, text),
+      message: (raw) => this.fromServer(raw),
       badLine: (error) => this.logger.warn('dropped a line from the MCP server', { error: error.message }),
       closed: (end) => this.connectionEnded(conn, end),
     });
@@ -226,9 +230,10 @@ export class StreamLink implements Link {
       }
       const outcome = await conn.call(c.id, text);
       if (outcome.kind !== 'answer') throw outcome.end.bytesReceived === 0 ? new Refused(outcome.end) : new Error('the new connection ended during the replayed initialize');
-      const error = outcome.message.error as { message?: unknown } | undefined;
+      const response = outcome.reply.message;
+      const error = response.error as { message?: unknown } | undefined;
       if (error) throw new Error(`the server answered the replayed initialize with an error: ${String(error.message)}`);
-      return { response: outcome.message };
+      return { response };
     };
   }
 
@@ -242,14 +247,18 @@ export class StreamLink implements Link {
   }
 
   /** Messages that answer nothing of ours: notifications and server→client requests go to the client. */
-  private fromServer(message: JsonRpcMessage, text: string): void {
-    const c = classify(message);
-    if (c.kind === 'request' || c.kind === 'notification') {
-      void this.context.server.deliver(message, text);
+  private fromServer(raw: RawMessage): void {
+    const { envelope } = raw;
+    if (envelope.kind === 'request' || envelope.kind === 'notification') {
+      void this.context.server.deliverRaw(raw);
       return;
     }
-    const error = message.error as { code?: unknown; message?: unknown } | undefined;
-    if (error) this.logger.warn('the server reported an error outside any request', { code: String(error.code), message: String(error.message) });
-    else this.logger.debug('dropping a response that answers no pending request', { id: String(message.id) });
+    if (envelope.kind === 'response') {
+      this.logger.debug('dropping a response that answers no pending request', { id: String(envelope.id) });
+      return;
+    }
+    // An error outside any request (errors are small: its value is read to log what the server said).
+    const error = ((raw.value() as JsonRpcMessage).error ?? {}) as { code?: unknown; message?: unknown };
+    this.logger.warn('the server reported an error outside any request', { code: String(error.code), message: String(error.message) });
   }
 }

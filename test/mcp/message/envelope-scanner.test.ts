@@ -1,4 +1,4 @@
-import { EnvelopeScanner, envelopeOf, scanEnvelope, type Envelope } from '../../../src/mcp/message/envelope-scanner';
+import { EnvelopeScanner, envelopeOf, envelopeOfValue, scanEnvelope, type Envelope } from '../../../src/mcp/message/envelope-scanner';
 import { classify } from '../../../src/mcp/jsonrpc';
 
 /** What classify() says of the parsed text, in the scanner's terms: the two must always agree. */
@@ -56,6 +56,24 @@ const TRICKY = [
   '42',
   'null',
 ];
+
+describe('the JSON-RPC 2.0 rules (one set, for scanned bytes and parsed values alike)', () => {
+  test.each([
+    ['{"jsonrpc":"2.0","id":1,"method":"tools/call"}', { kind: 'request', id: 1, method: 'tools/call' }],
+    ['{"jsonrpc":"2.0","method":"notifications/initialized"}', { kind: 'notification', method: 'notifications/initialized' }],
+    ['{"jsonrpc":"2.0","id":"a","result":{}}', { kind: 'response', id: 'a' }],
+    ['{"jsonrpc":"2.0","id":0,"error":{"code":-1}}', { kind: 'error', id: 0 }],
+    ['{"jsonrpc":"2.0","id":null,"method":"m"}', { kind: 'invalid', id: null, reason: 'request id must be a string or number' }],
+    ['{"jsonrpc":"2.0","id":3,"method":[]}', { kind: 'invalid', id: 3, reason: 'method must be a string' }],
+    ['{"jsonrpc":"2.0","id":4,"result":1,"error":{}}', { kind: 'invalid', id: 4, reason: 'neither a request, a notification nor a response' }],
+    ['{"jsonrpc":"2.0","id":null,"error":{}}', { kind: 'invalid', id: null, reason: 'neither a request, a notification nor a response' }],
+    ['{"id":5,"result":{}}', { kind: 'invalid', id: 5, reason: 'jsonrpc must be "2.0"' }],
+    ['[]', { kind: 'invalid', id: null, reason: 'not a JSON object' }],
+  ])('%s', (text, envelope) => {
+    expect(scanInPieces(text, []).envelope).toEqual(envelope);
+    expect(envelopeOfValue(JSON.parse(text))).toEqual(envelope);
+  });
+});
 
 describe('EnvelopeScanner', () => {
   test.each(TRICKY)('agrees with JSON.parse + classify on %s, however the bytes are cut', (text) => {
