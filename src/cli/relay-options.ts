@@ -33,7 +33,7 @@ export function withRelayOptions<T>(y: Argv<T>): Argv<T & RelayArgs> {
       type: 'number',
       default: Number(process.env.MCP_BRIDGE_MAX_OUTPUT_MESSAGE_SIZE || DEFAULT_MAX_OUTPUT_MESSAGE_SIZE),
       describe:
-        'Largest JSON-RPC message written to stdout, in bytes (SDK clients close the connection on a longer line): a larger response becomes an error, a larger notification is dropped; 0 = no limit [env MCP_BRIDGE_MAX_OUTPUT_MESSAGE_SIZE]',
+        'Largest JSON-RPC message written to stdout, in bytes (SDK clients close the connection when a line passes 10 MiB with the pipe read that ends it): a larger response becomes an error, a larger notification is dropped; 0 = no limit [env MCP_BRIDGE_MAX_OUTPUT_MESSAGE_SIZE]',
     })
     .group(['auto-reconnect', 'keep-client-capabilities', 'max-message-size', 'max-output-message-size'], 'Relay:') as unknown as Argv<T & RelayArgs>;
 }

@@ -147,7 +147,7 @@ export const CATALOGUE = {
     'Raise --max-message-size, or ask the tool for less (paging, filters).',
   ),
   OUTPUT_TOO_LARGE: entry(
-    'A message from the server is larger than the MCP client takes on stdio (SDK clients close the whole connection on a line over 10 MiB), so it was not written: a response becomes this error (the call did run), a notification is dropped.',
+    'A message from the server is larger than the MCP client takes on stdio (SDK clients close the whole connection on a line of about 10 MiB), so it was not written: a response becomes this error (the call did run), a notification is dropped.',
     'Ask the server for less (narrower queries, pagination), or raise --max-output-message-size for a client that takes longer lines (0 = no limit).',
   ),
   SERVER_REQUEST_UNSUPPORTED: entry(

@@ -20,8 +20,8 @@ function settings(argv: string[], env: Record<string, string> = {}) {
   }
 }
 
-test('defaults: reconnect on, client capabilities hidden, the 16 MiB stdin limit, the 10 MiB stdout limit of SDK clients', () => {
-  expect(DEFAULT_MAX_OUTPUT_MESSAGE_SIZE).toBe(10 * 1024 * 1024);
+test('defaults: reconnect on, client capabilities hidden, the 16 MiB stdin limit, the stdout limit SDK clients take', () => {
+  expect(DEFAULT_MAX_OUTPUT_MESSAGE_SIZE).toBe(10 * 1024 * 1024 - 64 * 1024);
   expect(settings([])).toEqual({
     autoReconnect: true,
     keepClientCapabilities: false,

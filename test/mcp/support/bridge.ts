@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
@@ -59,6 +59,12 @@ export class RawBridge {
     const kb = /^VmHWM:\s+(\d+) kB/m.exec(status);
     if (!kb) throw new Error('VmHWM missing from /proc status');
     return Number(kb[1]) * 1024;
+  }
+
+  /** Sets the peak (VmHWM) to the current resident set, so peakRss() then measures what comes after. Linux only. */
+  resetPeakRss(): number {
+    writeFileSync(`/proc/${this.child.pid}/clear_refs`, '5');
+    return this.peakRss();
   }
 
   /** Waits until `predicate` holds for the parsed stdout messages. */
