@@ -4,6 +4,8 @@ const LF = 0x0a;
 const CR = 0x0d;
 const SPACE = 0x20;
 const NEWLINE = Buffer.from('\n');
+/** Messages smaller than this are written as one joined copy. */
+const JOIN_BELOW = 16 * 1024;
 
 /**
  * One JSON-RPC message as the bytes it arrived in (views of the chunks it was read from, never joined), with its
@@ -66,15 +68,18 @@ export class RawMessage {
    * hold one (the pieces are shared with whoever read them).
    */
   line(): Buffer[] {
+    // A small message costs less as one write of one small copy than as a writev of views.
+    if (this.size < JOIN_BELOW) return [withoutLineBreaks(Buffer.concat([...this.pieces, NEWLINE], this.size + 1), this.size)];
     const out: Buffer[] = [];
-    for (const piece of this.pieces) out.push(piece.indexOf(LF) === -1 && piece.indexOf(CR) === -1 ? piece : withoutLineBreaks(piece));
+    for (const piece of this.pieces) out.push(piece.indexOf(LF) === -1 && piece.indexOf(CR) === -1 ? piece : withoutLineBreaks(Buffer.from(piece), piece.length));
     out.push(NEWLINE);
     return out;
   }
 }
 
-function withoutLineBreaks(piece: Buffer): Buffer {
-  const copy = Buffer.from(piece);
-  for (let i = 0; i < copy.length; i++) if (copy[i] === LF || copy[i] === CR) copy[i] = SPACE;
+/** Replaces CR and LF with spaces in the first `length` bytes of `copy`, a Buffer of our own. */
+function withoutLineBreaks(copy: Buffer, length: number): Buffer {
+  for (let i = copy.indexOf(LF); i !== -1 && i < length; i = copy.indexOf(LF, i + 1)) copy[i] = SPACE;
+  for (let i = copy.indexOf(CR); i !== -1 && i < length; i = copy.indexOf(CR, i + 1)) copy[i] = SPACE;
   return copy;
 }

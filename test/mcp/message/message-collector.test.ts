@@ -105,8 +105,8 @@ describe('RawMessage', () => {
   });
 
   test('turns line breaks of pretty-printed JSON into spaces, copying only the pieces that hold one', () => {
-    const text = JSON.stringify({ jsonrpc: '2.0', id: 5, result: { text: 'a\nb', list: [1, 2, 3] } }, null, 2).replace(/\n/g, '\r\n');
-    const chunks = chunked(Buffer.from(text), 16);
+    const text = JSON.stringify({ jsonrpc: '2.0', id: 5, result: { text: `a\nb${'c'.repeat(40_000)}`, list: [1, 2, 3] } }, null, 2).replace(/\n/g, '\r\n');
+    const chunks = chunked(Buffer.from(text), 4096);
     const raw = message(collect(chunks));
     const line = Buffer.concat(raw.line()).toString();
     expect(line.endsWith('\n')).toBe(true);
@@ -115,5 +115,15 @@ describe('RawMessage', () => {
     expect(Buffer.concat(chunks).toString()).toBe(text); // the chunks themselves are untouched
     const copied = raw.line().filter((piece, i) => i < chunks.length && piece !== chunks[i]).length;
     expect(copied).toBe(chunks.filter((c) => c.includes(0x0a) || c.includes(0x0d)).length);
+    expect(copied).toBeLessThan(chunks.length);
+  });
+
+  test('writes a small message as one joined line, its line breaks turned into spaces', () => {
+    const text = '{\n "jsonrpc": "2.0",\r\n "id": 1, "result": {}}';
+    const chunks = chunked(Buffer.from(text), 8);
+    const line = message(collect(chunks)).line();
+    expect(line).toHaveLength(1);
+    expect(line[0].toString()).toBe(`${text.replace(/[\r\n]/g, ' ')}\n`);
+    expect(Buffer.concat(chunks).toString()).toBe(text);
   });
 });
