@@ -1,5 +1,5 @@
 import { CountingUpstream, InProcessRelay, capturingLogger, type CapturedLog } from './support/in-process-relay';
-import { ScriptedServer, SseResponse } from './support/scripted-server';
+import { json, ScriptedServer, SseResponse } from './support/scripted-server';
 
 const logMessage = (seq: number) => ({ jsonrpc: '2.0', method: 'notifications/message', params: { level: 'info', data: seq } });
 const logsSeen = (relay: InProcessRelay) => relay.messages.filter((m) => m.method === 'notifications/message').map((m) => m.params.data);
@@ -86,4 +86,31 @@ test('messages sent right after notifications/initialized wait until the server 
   relay.send({ jsonrpc: '2.0', method: 'notifications/initialized' }, { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'ask', arguments: {} } });
   expect((await relay.answerTo(1)).result.streamOpen).toBe(true);
   await relay.until((all) => all.some((m) => m.method === 'elicitation/create'));
+});
+
+test("a response the server sends on the GET stream instead of the call's resumed stream answers the call, once", async () => {
+  // The conformance suite's sse-retry server: it closes the call's stream after a priming event with retry:, then
+  // answers on whichever GET comes next; here the standalone stream, while the resumption is left hanging.
+  let stream: SseResponse | undefined;
+  const resumptions: string[] = [];
+  server.onGet = (res, seen) => {
+    if (seen.lastEventId) resumptions.push(seen.lastEventId);
+    else stream = new SseResponse(res);
+  };
+  server.handle('tools/call', async (message, res) => {
+    const sse = new SseResponse(res);
+    await sse.send({ id: 'p1', retry: 50, data: '' });
+    sse.end();
+    const answer = { jsonrpc: '2.0', id: message.id, result: { content: [{ type: 'text', text: 'from the GET stream' }] } };
+    await stream!.send({ id: 's1', data: answer });
+    await stream!.send({ id: 's2', data: answer }); // a second copy is not a second answer
+  });
+  await startRelay();
+  relay.send({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'x', arguments: {} } });
+  expect((await relay.answerTo(7)).result.content[0].text).toBe('from the GET stream');
+  server.handle('ping', (message, res) => json(res, { jsonrpc: '2.0', id: message.id, result: {} }));
+  relay.send({ jsonrpc: '2.0', id: 8, method: 'ping' });
+  await relay.answerTo(8);
+  expect(relay.messages.filter((m) => m.id === 7)).toHaveLength(1);
+  expect(resumptions.length).toBeLessThanOrEqual(1);
 });

@@ -80,8 +80,9 @@ export class HttpChannel {
     return this.send('POST', { ...messageHeaders, 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body, signal);
   }
 
-  get(lastEventId?: string): Promise<Exchange> {
-    return this.send('GET', { accept: 'text/event-stream', ...(lastEventId ? { 'last-event-id': lastEventId } : {}) });
+  /** `signal` ends this GET alone (a resumption whose answer came another way). */
+  get(lastEventId?: string, signal = this.signal): Promise<Exchange> {
+    return this.send('GET', { accept: 'text/event-stream', ...(lastEventId ? { 'last-event-id': lastEventId } : {}) }, undefined, signal);
   }
 
   /** A request without effects (Teleport and MCP servers answer it 405 or 204): does a new connection get an answer? */

@@ -70,7 +70,7 @@ interface Spent {
 export type Sent = { answer: JsonRpcMessage; text?: string; raw?: RawMessage; sessionId?: string } | { failed: BridgeError };
 
 /** Where messages from the server other than the awaited response go (ServerMessages, or a link's own filter). */
-export type MessageSink = Pick<ServerMessages, 'firstSighting' | 'deliver' | 'deliverRaw' | 'dropOversize'>;
+export type MessageSink = Pick<ServerMessages, 'firstSighting' | 'deliver' | 'deliverRaw' | 'dropOversize' | 'expectResponse'>;
 
 type Attempt =
   | { done: true; answer: Reply; sessionId?: string }
@@ -132,10 +132,31 @@ export class Forwarder {
     };
   }
 
+  /**
+   * The request's own exchange, raced with its response arriving on another stream (a 2025 server may answer a call
+   * whose stream it closed on the GET stream instead of the resumption): whichever brings it first answers, and the
+   * other is let go.
+   */
   private async exchange(id: JsonRpcId, outgoing: ClientMessage, signal?: AbortSignal): Promise<{ answer: Reply; sessionId?: string } | { failed: BridgeError }> {
+    const elsewhere = this.serverMessages.expectResponse(id);
+    const answeredElsewhere = new AbortController();
+    try {
+      return await Promise.race([
+        this.exchangeOwn(id, outgoing, this.signalWith(signal, answeredElsewhere.signal)),
+        elsewhere.arrived.then((answer) => {
+          answeredElsewhere.abort();
+          return { answer };
+        }),
+      ]);
+    } finally {
+      elsewhere.release();
+    }
+  }
+
+  private async exchangeOwn(id: JsonRpcId, outgoing: ClientMessage, signal: AbortSignal): Promise<{ answer: Reply; sessionId?: string } | { failed: BridgeError }> {
     try {
       await this.upstream.ready();
-      const spent: Spent = { renewed: false, recovered: false, signal: this.signalWith(signal) };
+      const spent: Spent = { renewed: false, recovered: false, signal };
       for (;;) {
         await this.protocol.beforeSend();
         const result = await this.attempt(outgoing, id, spent);
@@ -147,8 +168,8 @@ export class Forwarder {
     }
   }
 
-  private signalWith(signal: AbortSignal | undefined): AbortSignal {
-    return signal ? AbortSignal.any([this.channel.signal, signal]) : this.channel.signal;
+  private signalWith(...signals: (AbortSignal | undefined)[]): AbortSignal {
+    return AbortSignal.any([this.channel.signal, ...signals.filter((s) => s !== undefined)]);
   }
 
   /** Forwards a notification or a response to a server request; failures are logged (there is no one to answer). */
@@ -190,7 +211,7 @@ export class Forwarder {
           ? { done: true, answer: { get message() { return outgoing.message; } } }
           : { done: false, fail: statusError(res.status, 'accepted without an answer', this.channel.url) };
       }
-      return this.answerFrom(res, id, sessionId);
+      return this.answerFrom(res, id, sessionId, spent.signal);
     }
     const text = await res.body.text().catch(() => '');
     if (!spent.renewed && (await this.protocol.repair(res, text))) {
@@ -236,7 +257,7 @@ export class Forwarder {
     return { done: false, retry: true };
   }
 
-  private async answerFrom(res: OpenResponse, id: JsonRpcId, sessionId: string | undefined): Promise<Attempt> {
+  private async answerFrom(res: OpenResponse, id: JsonRpcId, sessionId: string | undefined, signal: AbortSignal): Promise<Attempt> {
     if (!isEventStream(res.headers)) {
       const body = new MessageCollector(this.maxOutputMessageSize);
       try {
@@ -255,10 +276,11 @@ export class Forwarder {
     let end = await this.readStream(res.body, id);
     // A server may close a response stream at will and expect a resume (SSE polling): only resumes that bring
     // nothing new count against the limit.
-    for (let fruitless = 0; !('answer' in end) && end.lastEventId !== undefined && fruitless < MAX_FRUITLESS_RESUMES; ) {
-      await sleep(end.retryMs ?? DEFAULT_RESUME_DELAY_MS);
+    for (let fruitless = 0; !('answer' in end) && end.lastEventId !== undefined && fruitless < MAX_FRUITLESS_RESUMES && !signal.aborted; ) {
+      await sleep(end.retryMs ?? DEFAULT_RESUME_DELAY_MS, undefined, { signal }).catch(() => undefined);
+      if (signal.aborted) break;
       this.logger.debug('resuming a response stream', { fruitless });
-      const next = await this.resume(end.lastEventId, id);
+      const next = await this.resume(end.lastEventId, id, signal);
       if (!next) {
         fruitless++;
         continue;
@@ -280,8 +302,8 @@ export class Forwarder {
   }
 
   /** GET with Last-Event-ID for the rest of a response stream; undefined when the server would not resume it. */
-  private async resume(lastEventId: string, id: JsonRpcId): Promise<Found | StreamEnd | undefined> {
-    const exchange = await this.channel.get(lastEventId);
+  private async resume(lastEventId: string, id: JsonRpcId, signal: AbortSignal): Promise<Found | StreamEnd | undefined> {
+    const exchange = await this.channel.get(lastEventId, signal);
     if (!exchange.ok) return undefined;
     const resumed = exchange.response;
     if (resumed.status !== 200 || !isEventStream(resumed.headers)) {

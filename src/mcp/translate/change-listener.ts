@@ -53,6 +53,7 @@ export class ChangeListener {
       // Notifications on a listen stream are small: read to be filtered by subscription.
       deliverRaw: (raw) => this.deliver(raw.value() as JsonRpcMessage),
       dropOversize: (envelope, size, limit) => context.server.dropOversize(envelope, size, limit),
+      expectResponse: (id) => context.server.expectResponse(id),
     };
     this.exchange = new StatelessExchange(context, settings, sink);
   }
