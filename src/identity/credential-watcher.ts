@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { watch, type FSWatcher } from 'chokidar';
 import { BridgeError, asBridgeError } from '../errors/catalogue';
 import type { Logger } from '../log/logger';
@@ -12,6 +13,13 @@ export interface CredentialWatcherOptions {
   pollIntervalMs?: number;
   /** How long after the first change event to read, so one renewal's burst of writes is read once. */
   debounceMs?: number;
+  /**
+   * Read on first use, watch later: nothing is read before the first acquire(), and the files are watched (then read
+   * once more, in case tbot wrote meanwhile) this long after that first read. For the processes a host starts for one
+   * tool call or one era probe: one answered without the server never reads tbot's files, and one gone within this
+   * time never pays for watching them (chokidar scanning the directory).
+   */
+  watchAfterFirstUseMs?: number;
 }
 
 const DEFAULT_POLL_MS = 5_000;
@@ -39,6 +47,8 @@ export class CredentialWatcher extends EventEmitter {
   private readonly pollIntervalMs: number;
   private readonly debounceMs: number;
   private readonly expiry: ExpiryWarnings;
+  /** Set until the first acquire() schedules the watching it defers (watchAfterFirstUseMs). */
+  private watchAfterFirstUseMs?: number;
   private creds?: Credentials;
   private fsWatcher?: FSWatcher;
   private pollTimer?: NodeJS.Timeout;
@@ -62,6 +72,7 @@ export class CredentialWatcher extends EventEmitter {
     this.pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_MS;
     this.debounceMs = options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
     this.expiry = new ExpiryWarnings(this.logger);
+    this.watchAfterFirstUseMs = options.watchAfterFirstUseMs;
   }
 
   override on(event: 'generation', listener: (creds: Credentials) => void): this;
@@ -78,18 +89,12 @@ export class CredentialWatcher extends EventEmitter {
   }
 
   /**
-   * start() for a long-running bridge: never rejects. With `watchAfter`, file watching starts once it settles. When the first read fails (tbot has not written yet, or wrote
+   * start() for a long-running bridge: never rejects. When the first read fails (tbot has not written yet, or wrote
    * garbage) the watcher keeps polling; acquire() retries on demand and 'generation' announces the first success.
    */
-  async startWatching(watchAfter?: Promise<unknown>): Promise<void> {
+  async startWatching(): Promise<void> {
     await this.readNow();
-    if (!watchAfter) return this.watchFiles();
-    // Watching (chokidar scanning the directory) is not needed to start: a bridge defers it past its start-up, then
-    // reads once more in case tbot wrote meanwhile.
-    void watchAfter.then(
-      () => this.watchFiles().then(() => this.changed()),
-      () => this.watchFiles().then(() => this.changed()),
-    );
+    return this.watchFiles();
   }
 
   /**
@@ -103,7 +108,16 @@ export class CredentialWatcher extends EventEmitter {
       this.readTimer = undefined;
       await (this.reading ?? this.readNow());
     }
+    this.watchSoon();
     return this.current();
+  }
+
+  /** The watching watchAfterFirstUseMs defers, once: from then on the watcher follows tbot as start() does. */
+  private watchSoon(): void {
+    if (this.watchAfterFirstUseMs === undefined) return;
+    const delayMs = this.watchAfterFirstUseMs;
+    this.watchAfterFirstUseMs = undefined;
+    void sleep(delayMs, undefined, { ref: false }).then(() => this.watchFiles().then(() => this.changed()));
   }
 
   /** Throws the first read's failure (a tagged BridgeError) until one read succeeded. */

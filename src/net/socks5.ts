@@ -1,5 +1,4 @@
 import type { Socket } from 'node:net';
-import { SocksClient } from 'socks';
 import { proxyCredentials, tunnelError } from './http-connect';
 import { DEFAULT_PROXY_PORTS, type ProxyTarget } from './proxy-env';
 
@@ -9,6 +8,8 @@ import { DEFAULT_PROXY_PORTS, type ProxyTarget } from './proxy-env';
  */
 export async function openSocks5(proxy: URL, target: ProxyTarget, timeoutMs: number): Promise<Socket> {
   const credentials = proxyCredentials(proxy);
+  // Loaded on first use: only SOCKS proxies need it (its address parsing costs every start a few ms otherwise).
+  const { SocksClient } = await import('socks');
   try {
     const { socket } = await SocksClient.createConnection({
       command: 'connect',

@@ -1,7 +1,7 @@
 import type { Duplex } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { CacheStore } from '../cache';
-import { BridgeError } from '../errors/catalogue';
+import { asBridgeError, BridgeError } from '../errors/catalogue';
 import { validityError, type CredentialWatcher, type Credentials } from '../identity';
 import type { Logger } from '../log/logger';
 import { RotatingPool, type TlsMaterial } from '../upstream/rotating-pool';
@@ -17,7 +17,6 @@ import { LookupCache } from './lookup-cache';
 import { pingProxy, type ProxyPing, type WebTrust } from './ping';
 import { parseProxyAddress, type ProxyAddress } from './proxy-address';
 import { classifyTlsFailure } from '../tls/failure';
-import { warmUpRootStore } from '../tls/root-store';
 import { dialMcpStream } from './stream-dialer';
 import type { ConnectionUpgradeOptions } from './websocket-upgrade';
 
@@ -37,6 +36,8 @@ export interface TeleportUpstreamOptions {
   logger: Logger;
   /** The user's cache, shared with the other bridge processes: app certificates, ping and app lookup. */
   cache?: CacheStore;
+  /** Told each failed start-up (connect says it on stderr). */
+  reportStartFailure?: (error: BridgeError) => void;
 }
 
 /** How long before an issued app certificate's NotAfter it is replaced (capped at a third of its lifetime). */
@@ -48,6 +49,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Bound on the OPTIONS probe that asks the proxy whether it accepts the app certificate in use. */
 const PROBE_TIMEOUT_MS = 10_000;
+
+const shuttingDown = () => new BridgeError('SHUTTING_DOWN', 'mcp-bridge is shutting down.');
 
 /** Everything learned at start-up that stays fixed for the process. */
 interface Target {
@@ -73,8 +76,10 @@ class TeleportUpstream implements Upstream {
 
   private readonly proxy: ProxyAddress;
   private readonly logger: Logger;
-  private starting: Promise<void>;
+  private starting?: Promise<void>;
   private startFailed = false;
+  /** The start-up's app certificate, while it is being looked up or issued (close() lets it land in the cache). */
+  private issuing?: Promise<unknown>;
   private target?: Target;
   private pool?: RotatingPool;
   private cert?: AppCert;
@@ -99,8 +104,6 @@ class TeleportUpstream implements Upstream {
     this.headers = options.headers;
     this.logger = options.logger.child('teleport');
     this.upgrade = new ConnectionUpgrade(this.proxy, { extraCAs: options.extraCAs, insecure: options.insecure }, this.logger);
-    // The proxy's web certificate is checked against the system roots: parse them while the start-up reads files.
-    if (!options.insecure) warmUpRootStore();
     if (options.cache) {
       this.certCache = new AppCertCache(options.cache, this.logger);
       this.lookups = new LookupCache(options.cache, this.logger);
@@ -113,12 +116,16 @@ class TeleportUpstream implements Upstream {
       relookup: () => this.relookup(),
       logger: this.logger,
     });
-    this.starting = this.start();
   }
 
-  /** A failed start is retried on the next call: a proxy that was down at launch must not need a restart. */
+  /**
+   * The start-up (identity, ping, app lookup, app certificate) runs on the first call: nothing is read or asked of the
+   * proxy before a request needs the app, so a process answered without it (an era probe, from the era cache) does
+   * none. A failed start is retried on the next call: a proxy that was down at launch must not need a restart.
+   */
   ready(): Promise<void> {
-    if (this.startFailed && !this.closed) {
+    if (this.closed && !this.starting) return Promise.reject(shuttingDown());
+    if (!this.starting || (this.startFailed && !this.closed)) {
       this.startFailed = false;
       this.starting = this.start();
     }
@@ -201,12 +208,16 @@ class TeleportUpstream implements Upstream {
     return true;
   }
 
+  /**
+   * A start-up still under way is not waited for: nobody wants its answer any more (a probe process, a client that
+   * left). An app certificate it is issuing is, like a renewal: stored, it spares the next process a reissue (the
+   * relay bounds the wait; cache writes are atomic, so one cut short leaves no half-written entry).
+   */
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.renewTimer);
     this.options.identity.off('generation', this.onGeneration);
-    await this.starting.catch(() => undefined);
-    await this.renewing?.done.catch(() => undefined);
+    await Promise.all([this.issuing?.catch(() => undefined), this.renewing?.done.catch(() => undefined)]);
     await Promise.all([this.pool?.close(), this.auth?.client.close()]);
   }
 
@@ -220,14 +231,20 @@ class TeleportUpstream implements Upstream {
       this.target = { ping: ping.value, app };
       this.logger.info('found MCP app', { app: app.name, transport: app.transport, cluster: ping.value.clusterName, proxyVersion: ping.value.serverVersion });
       this.appUpgrade = await this.upgrade.forDial('alpn');
-      const cert = await this.issue(creds);
-      if (this.closed) return;
+      if (this.closed) throw shuttingDown();
+      const issuing = this.issue(creds);
+      this.issuing = issuing;
+      const cert = await issuing.finally(() => (this.issuing = undefined));
+      if (this.closed) throw shuttingDown();
       this.install(cert);
       // A renewal that arrived while starting was ignored: catch up.
       if (this.options.identity.current().generation !== cert.generation) void this.renewInBackground('new identity generation', false);
     } catch (err) {
       this.startFailed = true;
-      throw err;
+      // Cut short by close(): what failed then (an Auth Service client closed under it) is no start-up failure.
+      const failure = this.closed ? shuttingDown() : asBridgeError(err);
+      if (!this.closed) this.options.reportStartFailure?.(failure);
+      throw failure;
     }
   }
 
@@ -254,6 +271,7 @@ class TeleportUpstream implements Upstream {
    */
   private async authFor(creds: Credentials): Promise<AuthClient> {
     const { authClientForIdentity } = await import('./auth-client');
+    if (this.closed) throw shuttingDown(); // a client made now would never be closed
     if (this.auth?.generation === creds.generation) return this.auth.client;
     const previous = this.auth?.client;
     const client = authClientForIdentity(this.proxy, creds, this.logger, undefined, this.upgrade);

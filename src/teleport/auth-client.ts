@@ -83,6 +83,8 @@ export class AuthClient {
   /** Sessions dropped because a ping went unanswered: calls that failed on them are retried. */
   private readonly silent = new WeakSet<ClientHttp2Session>();
   private closed = false;
+  /** Dials not finished yet. */
+  private readonly dialing = new WeakSet<Promise<ClientHttp2Session>>();
 
   constructor(private readonly options: AuthClientOptions) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
@@ -101,13 +103,18 @@ export class AuthClient {
     return this.call(AUTH_METHODS.GenerateUserCerts, request);
   }
 
-  /** Closes the connection; calls in flight finish first. */
+  /**
+   * Closes the connection; calls in flight finish first. One still being dialed is not waited for (a proxy that never
+   * answers would hold the caller until the dial's timeout): it is closed once it is up.
+   */
   async close(): Promise<void> {
     this.closed = true;
     const pending = this.session;
     this.session = undefined;
-    const session = await pending?.catch(() => undefined);
-    if (session && !session.destroyed) await new Promise<void>((resolve) => session.close(resolve));
+    const closeSession = (session: ClientHttp2Session | undefined) =>
+      session && !session.destroyed ? new Promise<void>((resolve) => session.close(resolve)) : undefined;
+    if (pending && this.dialing.has(pending)) return void pending.then(closeSession, () => undefined);
+    await closeSession(await pending?.catch(() => undefined));
   }
 
   private where(): string {
@@ -164,9 +171,11 @@ export class AuthClient {
     if (!this.session) {
       const pending = this.connect();
       this.session = pending;
+      this.dialing.add(pending);
       const forget = () => {
         if (this.session === pending) this.session = undefined;
       };
+      void pending.finally(() => this.dialing.delete(pending)).catch(() => undefined);
       pending.then((session) => session.once('close', forget), forget);
     }
     return this.session;

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import { BridgeError } from '../errors/catalogue';
+import { asBridgeError, BridgeError } from '../errors/catalogue';
 import { validityError, type CredentialWatcher, type Credentials } from '../identity';
 import type { Logger } from '../log/logger';
 import { RotatingPool, type TlsMaterial } from './rotating-pool';
@@ -12,15 +12,14 @@ export interface DirectUpstreamOptions {
   url: URL;
   /** -H headers, already validated. */
   headers: Record<string, string>;
-  /**
-   * A watcher after startWatching() (its first read may have failed) whose certificate is presented for mutual TLS,
-   * followed across renewals.
-   */
+  /** A watcher (read on first use; its read may fail) whose certificate is presented for mutual TLS, followed across renewals. */
   identity?: CredentialWatcher;
   /** Extra trusted CAs (PEM contents), on top of the system roots. */
   extraCAs: string[];
   insecure: boolean;
   logger: Logger;
+  /** Told each failed start-up (identity files not usable; connect says it on stderr). */
+  reportStartFailure?: (error: BridgeError) => void;
 }
 
 /** How long a TLS refusal waits for tbot's renewal to land before it is reported. */
@@ -51,8 +50,7 @@ class DirectUpstream implements Upstream {
     this.url = options.url;
     this.cacheKey = `url:${options.url.href}`;
     this.headers = options.headers;
-    if (options.identity) options.identity.on('generation', this.onGeneration);
-    else this.pool = this.poolFor();
+    options.identity?.on('generation', this.onGeneration);
   }
 
   private poolFor(creds?: Credentials): RotatingPool {
@@ -82,10 +80,21 @@ class DirectUpstream implements Upstream {
 
   async ready(): Promise<void> {
     const { identity } = this.options;
-    if (this.pool || !identity) return;
-    const creds = await identity.acquire();
-    const unusable = validityError(creds);
-    if (unusable) throw unusable;
+    if (this.pool) return;
+    if (!identity) {
+      this.pool = this.poolFor(); // made when first needed: a process answered without the server makes none
+      return;
+    }
+    let creds: Credentials;
+    try {
+      creds = await identity.acquire();
+      const unusable = validityError(creds);
+      if (unusable) throw unusable;
+    } catch (err) {
+      const failure = asBridgeError(err);
+      this.options.reportStartFailure?.(failure);
+      throw failure;
+    }
     // close() may have run while the files were read: a pool made now would never be closed.
     if (this.closed) throw new BridgeError('SHUTTING_DOWN', 'mcp-bridge is shutting down.');
     this.pool ??= this.poolFor(creds);

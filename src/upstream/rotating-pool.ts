@@ -7,12 +7,21 @@ import { secureContextFor } from '../tls/trust';
 /*
  * Only the parts of undici the bridge uses: its index also evaluates fetch, cookies, WebSocket, caching… (~30 ms
  * at every start). undici 7 has no exports map, so these paths are stable files of the package. The index adds
- * request() to every Dispatcher; without the index that is done here, with the same function.
+ * request() to every Dispatcher; without the index that is done here, with the same function. Loaded with the first
+ * pool: a process answered without the server (an era probe from the cache) never needs them.
  */
-const Pool: typeof UndiciPool = require('undici/lib/dispatcher/pool');
-const buildConnector: typeof BuildConnector = require('undici/lib/core/connect');
-const DispatcherClass: { prototype: Partial<Dispatcher> } = require('undici/lib/dispatcher/dispatcher');
-DispatcherClass.prototype.request ??= require('undici/lib/api/api-request');
+interface Undici {
+  Pool: typeof UndiciPool;
+  buildConnector: typeof BuildConnector;
+}
+let undici: Undici | undefined;
+function loadUndici(): Undici {
+  if (undici) return undici;
+  const DispatcherClass: { prototype: Partial<Dispatcher> } = require('undici/lib/dispatcher/dispatcher');
+  DispatcherClass.prototype.request ??= require('undici/lib/api/api-request');
+  undici = { Pool: require('undici/lib/dispatcher/pool'), buildConnector: require('undici/lib/core/connect') };
+  return undici;
+}
 
 /** Idle keep-alive sockets are closed after this long (the server's Keep-Alive hint, minus a margin, when it sends one). */
 const IDLE_RETIRE_MS = 20_000;
@@ -55,7 +64,7 @@ function tlsConnectorOnFirstDial(material: TlsMaterial): ReleasableConnector {
     connect: (options, callback) => {
       // One secure context per generation, shared by its connections (one per connection cost ~1 MB and ~20 ms).
       if (options.protocol === 'https:') context ??= secureContextFor(material);
-      connector ??= buildConnector({
+      connector ??= loadUndici().buildConnector({
         secureContext: context,
         servername: material.servername,
         rejectUnauthorized: material.rejectUnauthorized,
@@ -96,7 +105,7 @@ export class RotatingPool {
     const connect = material.connect ?? proxiedConnector(tls!.connect, material.proxyUse);
     // No body/headers timeouts: long tool calls and idle SSE streams must not be cut by the bridge. Idle sockets are
     // retired before a server that sends no Keep-Alive hint closes them: Teleport's proxy (Go) does so after 30 s.
-    return { pool: new Pool(this.origin, { connect, bodyTimeout: 0, headersTimeout: 0, keepAliveTimeout: IDLE_RETIRE_MS }), release: () => tls?.release() };
+    return { pool: new (loadUndici().Pool)(this.origin, { connect, bodyTimeout: 0, headersTimeout: 0, keepAliveTimeout: IDLE_RETIRE_MS }), release: () => tls?.release() };
   }
 
   dispatcher(): Dispatcher {

@@ -63,8 +63,8 @@ export interface Upstream {
    */
   readonly carriesServerRequests: boolean;
   /**
-   * Resolves when the first connection material is ready; rejects with a BridgeError. The work starts when the
-   * upstream is created, so it overlaps with the MCP client's start-up.
+   * Resolves when the first connection material is ready; rejects with a BridgeError. The first call starts the work
+   * (nothing is read or dialed before something needs the server); after a failure the next call tries again.
    */
   ready(): Promise<void>;
   /** The dispatcher for the next request. It changes when credentials rotate; old ones drain, then close. */

@@ -95,22 +95,24 @@ describe('CredentialWatcher.startWatching()', () => {
   });
 });
 
-describe('CredentialWatcher.startWatching(watchAfter)', () => {
-  test('reads at once but watches only once watchAfter settles, then catches up with what tbot wrote meanwhile', async () => {
+describe('CredentialWatcher with watchAfterFirstUseMs', () => {
+  test('reads nothing before the first acquire(), reads then, and watches only after the delay, catching up with what tbot wrote meanwhile', async () => {
     const dir = freshDir();
-    writeTbotDirectory(dir, await issueTestIdentity(pki));
-    const w = newWatcher({ kind: 'path', path: dir }, 'polling');
-    let settle!: () => void;
-    await w.startWatching(new Promise<void>((resolve) => (settle = resolve)));
-    expect(w.current().generation).toBe(1);
+    const first = await issueTestIdentity(pki);
+    writeTbotDirectory(dir, first);
+    const w = new CredentialWatcher({ kind: 'path', path: dir }, { logger: captureLogger().logger, pollIntervalMs: 20, debounceMs: 10, watchAfterFirstUseMs: 300 });
+    watchers.push(w);
+    // Not used yet: even this watcher's fast poll does not run, so nothing is read.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(thrown(() => w.current()).tag).toBe('INTERNAL');
+
+    expect((await w.acquire()).certPem).toBe(first.certPem);
     const renewed = await issueTestIdentity(pki);
     writeTbotDirectory(dir, renewed);
-    // Not watched yet: even the fast poll of this watcher does not run, so nothing changes.
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(w.current().generation).toBe(1);
     const emitted = new Promise<Credentials>((resolve) => w.once('generation', resolve));
-    settle();
-    expect((await emitted).certPem).toBe(renewed.certPem);
+    const next = await emitted;
+    expect(next.certPem).toBe(renewed.certPem);
+    expect(next.generation).toBe(2);
   });
 });
 

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { asBridgeError, BridgeError } from '../../errors/catalogue';
 import { CredentialWatcher, type IdentitySource } from '../../identity';
 import type { Logger } from '../../log/logger';
@@ -14,8 +13,15 @@ import { parentGone } from '../parent-watch';
 import { relaySettingsFromArgs, type RelayArgs } from '../relay-options';
 import type { ConnectArgs } from './connect';
 
-/** How long after start-up tbot's files start being watched (tbot renews every 20 min; a read catches up). */
+/** How long after its first read tbot's files start being watched (tbot renews every 20 min; a read catches up). */
 const WATCH_DELAY_MS = 1_000;
+/**
+ * The upstream's start-up (identity, proxy, app certificate) begins with the first request that needs the server: a
+ * process answered without it (an SDK v2 client's era probe, from the era cache) does none. One that nothing asked yet
+ * starts anyway this long after launch: a host that spawns early and asks later still finds it ready, and a person
+ * trying the command in a terminal sees what is wrong without typing a request.
+ */
+const START_ANYWAY_MS = 200;
 
 /**
  * Checks the arguments and creates the upstream; throws only usage errors (CONFIG_INVALID). Anything that depends on
@@ -29,24 +35,16 @@ async function buildUpstream(
   source: IdentitySource | undefined,
   cache: CacheStore | undefined,
 ): Promise<{ upstream: Upstream; identity?: CredentialWatcher }> {
-  // The identity is read first (the upstream's start awaits that read). Watching its files (chokidar scanning the
-  // directory) starts a moment after the upstream has started: a process a host starts for one tool call is gone by
-  // then and never pays for it. Never fails: ready() reports unusable files per request.
-  let started: () => void = () => undefined;
-  const watchAfterStart = (identity: CredentialWatcher) => identity.startWatching(new Promise<void>((resolve) => (started = resolve)));
-  const startedWith = (upstream: Upstream) => {
-    const watchSoon = () => void sleep(WATCH_DELAY_MS, undefined, { ref: false }).then(started);
-    void upstream.ready().then(watchSoon, watchSoon);
-  };
+  const reportStartFailure = startFailureReporter(logger);
+  // Read when the upstream first needs it, watched a moment later: a process a host starts for one tool call is gone
+  // by then and never pays for watching (chokidar scanning the directory). Never fails: ready() reports unusable files.
+  const watcherOf = (s: IdentitySource) => new CredentialWatcher(s, { logger, watchAfterFirstUseMs: WATCH_DELAY_MS });
   if (settings.url) {
     const { createDirectUpstream } = await import('../../upstream/direct');
     // With an identity, --ca already is part of its CAs (explicit --cert/--key/--ca); without one it only adds trust roots.
     const extraCAs = source ? [] : readCaFiles(args.ca);
-    const identity = source ? new CredentialWatcher(source, { logger }) : undefined;
-    const watching = identity && watchAfterStart(identity);
-    const upstream = createDirectUpstream({ url: settings.url, headers: settings.headers, identity, extraCAs, insecure: settings.insecure, logger });
-    startedWith(upstream);
-    await watching;
+    const identity = source && watcherOf(source);
+    const upstream = createDirectUpstream({ url: settings.url, headers: settings.headers, identity, extraCAs, insecure: settings.insecure, logger, reportStartFailure });
     return { upstream, identity };
   }
   if (!args.app) throw new BridgeError('CONFIG_INVALID', 'Name the MCP app to connect to (or MCP_BRIDGE_APP), or pass --url.');
@@ -56,8 +54,7 @@ async function buildUpstream(
   // Loaded only on this path, and not through the folder's index: that would evaluate the Auth Service client
   // (protobufjs) at every start, which a start served from the certificate cache never needs.
   const { createTeleportUpstream } = await import('../../teleport/app-upstream');
-  const identity = new CredentialWatcher(source, { logger });
-  const watching = watchAfterStart(identity);
+  const identity = watcherOf(source);
   const upstream = createTeleportUpstream({
     proxy: settings.proxy,
     app: args.app,
@@ -67,10 +64,22 @@ async function buildUpstream(
     headers: settings.headers,
     logger,
     cache,
+    reportStartFailure,
   });
-  startedWith(upstream);
-  await watching;
   return { upstream, identity };
+}
+
+/**
+ * A failed start-up is said on stderr (once per cause); every request meanwhile gets it as a JSON-RPC error, and
+ * tries the start-up again.
+ */
+function startFailureReporter(logger: Logger): (error: BridgeError) => void {
+  let last: string | undefined;
+  return (error) => {
+    if (error.message === last) return;
+    last = error.message;
+    logger.error('cannot reach the MCP server yet; requests are answered with this error until it clears (no restart needed)', { error: error.message });
+  };
 }
 
 /** Resolves on the first SIGTERM or SIGINT (the client is closing us), or once the client is gone without a word. */
@@ -104,11 +113,8 @@ export async function runConnect(args: ConnectArgs): Promise<void> {
     process.exit(exitCodes.USAGE);
   }
   const { upstream, identity } = built;
-  // Said once on stderr; every request meanwhile gets it as a JSON-RPC error, and retries the start-up itself.
-  upstream.ready().catch((err: unknown) => {
-    logger.error('cannot reach the MCP server yet; requests are answered with this error until it clears (no restart needed)', { error: asBridgeError(err).message });
-  });
-  await runRelay({
+  const startAnyway = setTimeout(() => upstream.ready().catch(() => undefined), START_ANYWAY_MS);
+  const relayed = runRelay({
     upstream,
     input: process.stdin,
     output: process.stdout,
@@ -117,6 +123,10 @@ export async function runConnect(args: ConnectArgs): Promise<void> {
     eraStore: cache && eraStoreOf(cache),
     stop: stopSignal(logger),
   });
+  // Whatever arrives first says what this process is for: requests start the upstream when they need it.
+  process.stdin.once('data', () => clearTimeout(startAnyway));
+  await relayed;
+  clearTimeout(startAnyway);
   await identity?.close();
   // Leftover handles (file watchers, sockets in teardown) must not keep a closed bridge alive.
   process.exit(0);

@@ -95,6 +95,9 @@ export class EraLink implements Link {
   }
 
   private async decide(first: ClientRequest): Promise<Reply> {
+    // The upstream starts up when first asked (ready()). Any request but server/discover needs it whatever the era, so
+    // it starts beside the era read; a discover may be answered from that read alone, and then nothing starts.
+    if (first.method !== 'server/discover') this.context.upstream.ready().catch(() => undefined);
     // Only Streamable HTTP upstreams have a remembered era: one known means no need to wait for the transport.
     const remembered = await this.verdicts.get();
     const modernClient = clientEraOf(first) === 'modern';
