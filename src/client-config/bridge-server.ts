@@ -28,6 +28,9 @@ export interface BridgeServerOptions {
   keepClientCapabilities?: true;
   maxMessageSize?: number;
   maxOutputMessageSize?: number;
+  /** The per-user cache: off (--no-cache), or kept elsewhere (--cache-dir, made absolute); left out when default. */
+  cache?: false;
+  cacheDir?: string;
 }
 
 /** Entries are named like tsh's, so one naming scheme covers both tools. */
@@ -51,5 +54,7 @@ export function bridgeServer(options: BridgeServerOptions, launch: BridgeLaunch,
   if (options.keepClientCapabilities) env.MCP_BRIDGE_KEEP_CLIENT_CAPABILITIES = 'true';
   if (options.maxMessageSize !== undefined) env.MCP_BRIDGE_MAX_MESSAGE_SIZE = String(options.maxMessageSize);
   if (options.maxOutputMessageSize !== undefined) env.MCP_BRIDGE_MAX_OUTPUT_MESSAGE_SIZE = String(options.maxOutputMessageSize);
+  if (options.cache === false) env.MCP_BRIDGE_CACHE = 'false';
+  if (options.cacheDir) env.MCP_BRIDGE_CACHE_DIR = absolute(options.cacheDir);
   return { command: launch.node, args: [launch.bin, 'connect', options.app], env };
 }

@@ -55,6 +55,14 @@ describe('mcp-bridge config', () => {
     });
   });
 
+  it('carries --no-cache and --cache-dir into the entry, so the client starts connect with the same cache', async () => {
+    const off = JSON.parse((await config('docs', ...teleport, '--no-cache')).stdout);
+    expect(off.mcpServers['teleport-mcp-docs'].env.MCP_BRIDGE_CACHE).toBe('false');
+    const moved = JSON.parse((await config('docs', ...teleport, '--cache-dir', 'agent-cache')).stdout);
+    expect(moved.mcpServers['teleport-mcp-docs'].env.MCP_BRIDGE_CACHE_DIR).toBe(path.join(home, 'agent-cache'));
+    expect(moved.mcpServers['teleport-mcp-docs'].env.MCP_BRIDGE_CACHE).toBeUndefined();
+  });
+
   it('merges into the client config under HOME, backs up, and is idempotent', async () => {
     const file = path.join(home, '.cursor', 'mcp.json');
     await fs.mkdir(path.dirname(file));

@@ -52,6 +52,16 @@ describe('bridgeServer', () => {
   });
 });
 
+describe('bridgeServer cache settings', () => {
+  it('carries --no-cache as MCP_BRIDGE_CACHE=false', () => {
+    expect(bridgeServer({ app: 'docs', url: 'http://h/mcp', cache: false }, launch).env).toEqual({ MCP_BRIDGE_URL: 'http://h/mcp', MCP_BRIDGE_CACHE: 'false' });
+  });
+
+  it('carries --cache-dir as an absolute MCP_BRIDGE_CACHE_DIR', () => {
+    expect(bridgeServer({ app: 'docs', url: 'http://h/mcp', cacheDir: 'run/cache' }, launch, '/srv/agent').env).toEqual({ MCP_BRIDGE_URL: 'http://h/mcp', MCP_BRIDGE_CACHE_DIR: '/srv/agent/run/cache' });
+  });
+});
+
 describe('installedBridgeLaunch', () => {
   it("finds this checkout's bin/mcp-bridge and the running node", () => {
     const found = installedBridgeLaunch();

@@ -6,12 +6,13 @@ import { PRINT_FORMATS, renderServer, type PrintFormat } from '../../client-conf
 import { BridgeError } from '../../errors/catalogue';
 import type { Logger } from '../../log/logger';
 import { DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_OUTPUT_MESSAGE_SIZE } from '../../mcp/limits';
+import { withCacheOptions, type CacheArgs } from '../cache-options';
 import { connectionFromArgs, withConnectionOptions, type ConnectionArgs } from '../connection-options';
 import { relaySettingsFromArgs, withRelayOptions, type RelayArgs } from '../relay-options';
 import { loggerFromArgs, type GlobalArgs } from '../global-options';
 import { optionalIdentitySourceFromArgs, withIdentityOptions, type IdentityArgs } from '../identity-options';
 
-type ConfigArgs = GlobalArgs & ConnectionArgs & RelayArgs & IdentityArgs & { app: string; clientConfig?: string; format: PrintFormat };
+type ConfigArgs = GlobalArgs & ConnectionArgs & RelayArgs & IdentityArgs & CacheArgs & { app: string; clientConfig?: string; format: PrintFormat };
 
 const CLIENT_IDS = CLIENT_WRITERS.map((w) => w.id).join('|');
 
@@ -37,6 +38,8 @@ function serverOptions(args: ConfigArgs): BridgeServerOptions {
     keepClientCapabilities: relay.keepClientCapabilities ? true : undefined,
     maxMessageSize: relay.maxMessageSize === DEFAULT_MAX_MESSAGE_SIZE ? undefined : relay.maxMessageSize,
     maxOutputMessageSize: relay.maxOutputMessageSize === DEFAULT_MAX_OUTPUT_MESSAGE_SIZE ? undefined : relay.maxOutputMessageSize,
+    cache: args.cache ? undefined : false,
+    cacheDir: args.cache ? args.cacheDir : undefined,
   };
 }
 
@@ -67,7 +70,7 @@ export const configCommand: CommandModule<GlobalArgs, ConfigArgs> = {
   command: 'config <app>',
   describe: 'Print, or merge into an MCP client config, an entry that runs `mcp-bridge connect <app>`',
   builder: (y: Argv<GlobalArgs>) =>
-    withIdentityOptions(withRelayOptions(withConnectionOptions(y, { url: true })))
+    withCacheOptions(withIdentityOptions(withRelayOptions(withConnectionOptions(y, { url: true }))))
       .positional('app', { type: 'string', demandOption: true, describe: 'MCP app name; the entry is named teleport-mcp-<app>' })
       .option('client-config', {
         type: 'string',
