@@ -156,6 +156,26 @@ describe('idle connections the proxy closes without a hint', () => {
   });
 });
 
+describe("the proxy's real idle timeout (30 s, no Keep-Alive hint)", () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await startWorld('late');
+  });
+  afterAll(() => world?.close());
+
+  test('a call after 31 s of silence succeeds, on a connection the bridge opened anew: it retired the idle one before the proxy would have', async () => {
+    await withBridge(world, 'demo', {}, async (relay) => {
+      relay.send(call(1, 'echo', { text: 'before' }));
+      await relay.answerTo(1);
+      const closes = world.cluster.control.counters().idleCloses;
+      await new Promise((resolve) => setTimeout(resolve, 31_000));
+      relay.send(call(2, 'echo', { text: 'after 31 s' }));
+      expect((await relay.answerTo(2)).result.content[0].text).toBe('after 31 s');
+      expect(world.cluster.control.counters().idleCloses).toBe(closes);
+    });
+  }, 60_000);
+});
+
 describe('an early build', () => {
   let world: World;
   beforeAll(async () => {
