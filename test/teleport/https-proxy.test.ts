@@ -40,6 +40,17 @@ afterAll(async () => {
 const proxyAddress = () => parseProxyAddress(`${PROXY_HOSTNAME}:${harness.cluster.proxyPort}`);
 const webTrust = () => ({ extraCAs: [harness.cluster.cas.public.cert.pem], insecure: false });
 
+/** An Auth Service client with a new bot's identity, dialing the proxy by the name only the corporate proxies resolve. */
+async function authClientOfBot(name: string): Promise<AuthClient> {
+  const creds = (await harness.bot({ name, roles: ['mcp-all'] })).watcher.current();
+  return new AuthClient({
+    proxy: proxyAddress(),
+    clusterName: harness.cluster.clusterName,
+    credentials: { certPem: creds.certPem, keyPem: creds.keyPem, hostCAPems: creds.caPems },
+    logger: silentLogger,
+  });
+}
+
 test('ping goes through the CONNECT proxy and verifies the web certificate inside the tunnel', async () => {
   process.env.HTTPS_PROXY = corp.url;
   const before = corp.tunnels.length;
@@ -55,14 +66,7 @@ test('an untrusted web certificate is still refused inside the tunnel', async ()
 
 test('auth gRPC goes through the proxy with Basic credentials from the proxy URL', async () => {
   process.env.HTTPS_PROXY = `http://alice:${encodeURIComponent('s3cr:et')}@127.0.0.1:${guarded.port}`;
-  const { watcher } = await harness.bot({ name: 'proxied', roles: ['mcp-all'] });
-  const creds = watcher.current();
-  const client = new AuthClient({
-    proxy: proxyAddress(),
-    clusterName: harness.cluster.clusterName,
-    credentials: { certPem: creds.certPem, keyPem: creds.keyPem, hostCAPems: creds.caPems },
-    logger: silentLogger,
-  });
+  const client = await authClientOfBot('proxied');
   try {
     const before = guarded.tunnels.length;
     await client.listResources({ ResourceType: 'app_server', Namespace: 'default', Limit: 10 });
@@ -95,14 +99,7 @@ test('like tsh, ping (an https:// request) uses HTTPS_PROXY alone, while auth di
   const before = corp.tunnels.length;
   await expect(pingProxy(proxyAddress(), webTrust(), 2_000)).rejects.toThrow(/PROXY_UNREACHABLE.*(ENOTFOUND|EAI_AGAIN)/);
   expect(corp.tunnels.length).toBe(before);
-  const { watcher } = await harness.bot({ name: 'http-proxy-dial', roles: ['mcp-all'] });
-  const creds = watcher.current();
-  const client = new AuthClient({
-    proxy: proxyAddress(),
-    clusterName: harness.cluster.clusterName,
-    credentials: { certPem: creds.certPem, keyPem: creds.keyPem, hostCAPems: creds.caPems },
-    logger: silentLogger,
-  });
+  const client = await authClientOfBot('http-proxy-dial');
   try {
     await client.listResources({ ResourceType: 'app_server', Namespace: 'default', Limit: 10 });
     expect(corp.tunnels.length).toBe(before + 1);
