@@ -16,7 +16,7 @@ const nonEmpty = (v: string | undefined) => (v && v.trim() !== '' ? v : undefine
  * Fills unset options from the environment. Env values apply only when the command line names no identity at all,
  * so `--cert/--key` on the command line is not a conflict with a TELEPORT_IDENTITY_FILE set for other tools.
  */
-export function applyIdentityEnv(args: IdentityArgs, env: NodeJS.ProcessEnv = process.env): void {
+function applyIdentityEnv(args: IdentityArgs, env: NodeJS.ProcessEnv = process.env): void {
   if (args.identity === undefined && args.cert === undefined && args.key === undefined) {
     args.identity = nonEmpty(env.TELEPORT_IDENTITY_FILE) ?? nonEmpty(env.MCP_BRIDGE_IDENTITY);
     if (args.identity === undefined) {

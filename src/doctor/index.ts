@@ -22,7 +22,7 @@ const IDENTITY_AND_CLUSTER: Check[] = [identityCheck, validityCheck, renewalChec
 const APP_STEPS: Check[] = [appCheck, appCertCheck, mcpCheck];
 
 /** The steps for these options: the app steps only when an app is named; the cache last. */
-export function doctorChecks(options: Pick<DoctorOptions, 'app'>): Check[] {
+function doctorChecks(options: Pick<DoctorOptions, 'app'>): Check[] {
   return [...IDENTITY_AND_CLUSTER, ...(options.app ? APP_STEPS : []), cacheCheck];
 }
 

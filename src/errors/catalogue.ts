@@ -240,10 +240,6 @@ export class BridgeError extends Error {
   }
 }
 
-export function isBridgeError(err: unknown): err is BridgeError {
-  return err instanceof BridgeError;
-}
-
 /** Wraps anything thrown into a BridgeError, keeping tagged errors as they are. */
 export function asBridgeError(err: unknown, fallback: ErrorTag = 'INTERNAL'): BridgeError {
   if (err instanceof BridgeError) return err;

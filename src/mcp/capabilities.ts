@@ -6,7 +6,7 @@ import type { JsonRpcMessage } from './jsonrpc';
 export const SERVER_REQUEST_CAPABILITIES = ['sampling', 'elicitation', 'roots'] as const;
 
 /** A copy of an initialize request without the capabilities above, and which of them were removed. */
-export function withoutServerRequestCapabilities(message: JsonRpcMessage): { message: JsonRpcMessage; removed: string[] } {
+function withoutServerRequestCapabilities(message: JsonRpcMessage): { message: JsonRpcMessage; removed: string[] } {
   const params = message.params as { capabilities?: Record<string, unknown> } | undefined;
   const capabilities = params?.capabilities;
   if (!capabilities || typeof capabilities !== 'object') return { message, removed: [] };

@@ -11,7 +11,7 @@ function authority(target: ProxyTarget): string {
 }
 
 /** The proxy as named in errors and logs: never its credentials. */
-export function proxyLabel(proxy: URL): string {
+function proxyLabel(proxy: URL): string {
   return `${proxy.protocol}//${proxy.host}`;
 }
 

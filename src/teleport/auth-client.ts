@@ -44,7 +44,7 @@ export interface AuthClientOptions {
 const DEFAULT_PING_TIMEOUT_MS = 5_000;
 
 /** The Auth Service's in-cluster name; tsh prefixes the hex cluster name so the server picks that cluster's CAs. */
-export function authServerName(clusterName: string): string {
+function authServerName(clusterName: string): string {
   return `${Buffer.from(clusterName, 'utf8').toString('hex')}.teleport.cluster.local`;
 }
 
@@ -54,7 +54,7 @@ export function authAlpn(clusterName: string): string[] {
 }
 
 /** Turns a gRPC error status into the catalogue; Teleport's texts are stable (trace.AccessDenied messages). */
-export function grpcStatusError(method: string, status: GrpcStatus): BridgeError {
+function grpcStatusError(method: string, status: GrpcStatus): BridgeError {
   const text = status.message || `gRPC status ${status.code}`;
   const detail = `Auth Service ${method}: ${text}`;
   const data = { grpcStatus: status.code };

@@ -1,5 +1,5 @@
 /** The variable tsh reads to force or skip the ALPN connection upgrade (api/client/alpn_conn_upgrade.go). */
-export const CONN_UPGRADE_ENV = 'TELEPORT_TLS_ROUTING_CONN_UPGRADE';
+const CONN_UPGRADE_ENV = 'TELEPORT_TLS_ROUTING_CONN_UPGRADE';
 
 /** Teleport's utils.ParseBool words, compared case-insensitively (Go's `t`/`f` are not among them). */
 function parseBool(value: string): boolean | undefined {

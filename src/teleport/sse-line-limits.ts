@@ -16,7 +16,7 @@ export interface SseLineLimit {
  * entries go here when a real cluster (or a release note) settles them; until then every version is reported as
  * unknown, with the three possible limits.
  */
-export const KNOWN_SSE_LINE_LIMITS: readonly SseLineLimit[] = [];
+const KNOWN_SSE_LINE_LIMITS: readonly SseLineLimit[] = [];
 
 const POSSIBLE_SSE_LINE_LIMITS = [64 * 1024, 1024 * 1024, 10 * 1024 * 1024] as const;
 

@@ -3,7 +3,7 @@ import { formatDuration } from '../../identity';
 import { pass, warn, fail, type Check } from '../check';
 
 /** tbot's default renewal_interval (with the default 1 h certificate_ttl). */
-export const TBOT_DEFAULT_RENEWAL_MS = 20 * 60_000;
+const TBOT_DEFAULT_RENEWAL_MS = 20 * 60_000;
 /** Slack for one renewal's writes and a retry or two (tbot retries a failed renewal with backoff). */
 const RENEWAL_GRACE_MS = 2 * 60_000;
 

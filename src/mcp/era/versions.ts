@@ -7,7 +7,7 @@ export type Era = 'legacy' | 'modern';
 /** The modern revisions mcp-bridge speaks, newest first. */
 export const MODERN_VERSIONS = ['2026-07-28'] as const;
 /** The legacy revision answered to a 2025-era client whose requested version is unknown to us. */
-export const LATEST_LEGACY_VERSION = '2025-11-25';
+const LATEST_LEGACY_VERSION = '2025-11-25';
 const LEGACY_VERSIONS = new Set(['2024-11-05', '2025-03-26', '2025-06-18', LATEST_LEGACY_VERSION]);
 
 /** Revisions are dates: anything from the first modern one on is modern. */

@@ -367,7 +367,7 @@ export class EnvelopeScanner {
 }
 
 /** The message's id when it has a usable one (a string or a finite number), else null. */
-export function idOf(facts: EnvelopeFacts): JsonRpcId | null {
+function idOf(facts: EnvelopeFacts): JsonRpcId | null {
   const { id } = facts;
   return id?.type === 'string' || (id?.type === 'number' && Number.isFinite(id.value)) ? id.value : null;
 }

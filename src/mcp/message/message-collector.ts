@@ -9,7 +9,7 @@ import type { DataSink } from '../http/sse-reader';
  * never turned into a string or objects: writing their bytes through is several times faster from 4 KiB up, and holds
  * them once instead of about five times (measured in BENCHMARKS.md, "Large messages").
  */
-export const PARSED_UP_TO = 64 * 1024;
+const PARSED_UP_TO = 64 * 1024;
 
 /**
  * A message collected whole, one over the limit (only its envelope and size are left), small text that is not JSON,

@@ -5,9 +5,9 @@ import type { JsonRpcId, JsonRpcMessage } from '../jsonrpc';
 import { bridgeRequestId } from '../modern/stateless-exchange';
 
 /** How many `input_required` rounds one request may take before the server is taken to be looping. */
-export const MAX_INPUT_ROUNDS = 10;
+const MAX_INPUT_ROUNDS = 10;
 /** The largest `requestState` sent back (it is an opaque token; a server's state belongs on the server). */
-export const MAX_REQUEST_STATE_BYTES = 1024 * 1024;
+const MAX_REQUEST_STATE_BYTES = 1024 * 1024;
 
 export interface InputRoundsOptions {
   /** Sends one request upstream (stateless: each round is its own POST). */
