@@ -135,7 +135,7 @@ export function report(title: string, injected: Record<string, number>, summary:
 
 export interface FaultRun {
   summary: LoadSummary;
-  /** What the probe call right after each fault got ('ok' or its failure key). */
+  /** What the probe call after each fault (once the load's calls went on) got ('ok' or its failure key). */
   probes: string[];
   /** The bridge's settled RSS after the run minus its settled RSS under the same load before the first fault, in kB. */
   rssGrowthKb: number;
@@ -159,8 +159,11 @@ export async function underLoad(bed: FaultBed, count: number, inject: (index: nu
   const probes: string[] = [];
   for (let i = 0; i < count; i++) {
     await inject(i, load);
-    probes.push(await load.probe());
+    // The probe follows the calls the fault caught: a call sent in the very instant of a drop can be written onto a
+    // connection whose close the bridge has not read yet, and then it may have run (MAY_HAVE_RUN, which the load's
+    // own calls are checked for). Recovering means every call after that is served.
     await load.progress(load.workers);
+    probes.push(await load.probe());
   }
   const summary = await load.stop();
   return { summary, probes, rssGrowthKb: (await bed.bridge.settledRssKb()) - rssBefore };
