@@ -18,9 +18,15 @@ export interface StdioCommand {
 
 export const MCP_REMOTE_BIN = join(REPO, 'node_modules/mcp-remote/dist/proxy.js');
 
-/** `mcp-bridge connect --url URL` (dist/ must be built: jest's globalSetup does it). */
+/**
+ * `mcp-bridge connect --url URL` (dist/ must be built: jest's globalSetup does it), with a cache of its own: fresh
+ * per command, shared by the processes a client starts from it (an SDK v2 `auto` client's probe and the real one).
+ * Era verdicts are keyed by URL, and a test server on a port another test's server of the other era used before must
+ * not get that server's verdict.
+ */
 export function bridgeCommand(url: string, extraArgs: string[] = []): StdioCommand {
-  return { command: process.execPath, args: [BIN, 'connect', '--url', url, ...extraArgs] };
+  const cacheDir = join(mkdtempSync(join(tmpdir(), 'mcp-bridge-peer-')), 'cache');
+  return { command: process.execPath, args: [BIN, 'connect', '--url', url, '--cache-dir', cacheDir, ...extraArgs] };
 }
 
 export interface McpRemoteOptions {

@@ -101,7 +101,9 @@ export class EraLink implements Link {
     // Only Streamable HTTP upstreams have a remembered era: one known means no need to wait for the transport.
     const remembered = await this.verdicts.get();
     const modernClient = clientEraOf(first) === 'modern';
-    if (modernClient && remembered?.verdict.era === 'legacy') return this.use({ client: 'modern', upstream: 'legacy' }).request(first);
+    // A legacy verdict checked long ago does not answer a discover by itself: the server is asked again (upgraded?).
+    const recheck = first.method === 'server/discover' && remembered?.verdict.era === 'legacy' && !remembered.answersDiscover;
+    if (modernClient && remembered?.verdict.era === 'legacy' && !recheck) return this.use({ client: 'modern', upstream: 'legacy' }).request(first);
     if (modernClient && remembered && first.method === 'server/discover' && remembered.freshDiscover) {
       this.use({ client: 'modern', upstream: 'modern' });
       return { message: { jsonrpc: '2.0', id: first.id, result: remembered.freshDiscover.result } };
@@ -113,7 +115,7 @@ export class EraLink implements Link {
     }
     if (this.context.upstream.transport() === 'stream') return this.use({ stream: true }).request(first);
     if (modernClient) {
-      if (!remembered && first.method === 'server/discover') return this.probeFor(first);
+      if ((!remembered || recheck) && first.method === 'server/discover') return this.probeFor(first);
       return this.firstModernContact(first, remembered !== undefined);
     }
     if (remembered?.verdict.era === 'legacy') {

@@ -20,9 +20,18 @@ export interface VerdictStore {
  * initialize), so it is trusted for less time.
  */
 const LIFETIME_MS = { modern: 7 * 24 * 3600_000, legacy: 24 * 3600_000 };
+/**
+ * How long after it was checked a *legacy* verdict answers a 2026-07-28 client's server/discover by itself. A client
+ * pinned to 2026-07-28 is refused on that answer and never reaches the server, so without a limit a server upgraded
+ * meanwhile would stay refused to it for the verdict's whole lifetime; after this the server is asked again (and the
+ * verdict re-checked for every process), at most once an hour.
+ */
+const LEGACY_ANSWERS_DISCOVER_MS = 3600_000;
 
 interface Stored {
   era: 'legacy' | 'modern';
+  /** When the server last showed this era (ms since the epoch). */
+  checkedAt: number;
   version?: string;
   /** The server/discover result, kept only as long as its ttlMs allows. */
   discover?: { result: unknown; until: number };
@@ -31,6 +40,8 @@ interface Stored {
 /** A verdict as held in memory: with the discover result and until when it may be reused. */
 interface Held {
   verdict: Verdict;
+  /** Absent in entries written before it was kept: as if checked long ago. */
+  checkedAt?: number;
   discover?: { discovered: Discovered; until: number };
 }
 
@@ -39,6 +50,8 @@ export interface Remembered {
   verdict: Verdict;
   /** A server/discover result the server allows to be reused until now. */
   freshDiscover?: Discovered;
+  /** A legacy verdict checked recently enough to answer a 2026-07-28 client's server/discover without the server. */
+  answersDiscover: boolean;
 }
 
 /**
@@ -62,16 +75,20 @@ export class EraVerdicts {
       if (data !== undefined && !this.memory) this.logger.debug('ignoring an unreadable era cache entry');
     }
     if (!this.memory) return undefined;
-    const { verdict, discover } = this.memory;
-    return { verdict, freshDiscover: discover && discover.until > now ? discover.discovered : undefined };
+    const { verdict, discover, checkedAt } = this.memory;
+    return {
+      verdict,
+      freshDiscover: discover && discover.until > now ? discover.discovered : undefined,
+      answersDiscover: verdict.era === 'legacy' && checkedAt !== undefined && now - checkedAt < LEGACY_ANSWERS_DISCOVER_MS,
+    };
   }
 
   async remember(verdict: Verdict, now = Date.now()): Promise<void> {
     const discovered = verdict.era === 'modern' ? verdict.discovered : undefined;
     const expiresAt = now + LIFETIME_MS[verdict.era];
     const discover = discovered && discovered.ttlMs > 0 ? { discovered, until: Math.min(now + discovered.ttlMs, expiresAt) } : undefined;
-    this.memory = { verdict, discover };
-    const stored: Stored = { era: verdict.era };
+    this.memory = { verdict, discover, checkedAt: now };
+    const stored: Stored = { era: verdict.era, checkedAt: now };
     if (verdict.era === 'modern') stored.version = verdict.version;
     if (discover) stored.discover = { result: discover.discovered.result, until: discover.until };
     await this.store?.write(this.key, stored, new Date(expiresAt)).catch((err: unknown) => this.logger.debug('could not write the era cache', { error: String(err) }));
@@ -87,14 +104,15 @@ export class EraVerdicts {
 /** A stored entry, checked as untrusted input (another process, or anyone with the file, wrote it). */
 function parseStored(data: unknown): Held | undefined {
   if (!isJsonObject(data)) return undefined;
-  if (data.era === 'legacy') return { verdict: { era: 'legacy' } };
+  const checkedAt = typeof data.checkedAt === 'number' ? data.checkedAt : undefined;
+  if (data.era === 'legacy') return { verdict: { era: 'legacy' }, checkedAt };
   if (data.era !== 'modern' || typeof data.version !== 'string' || !mutualModernVersion([data.version])) return undefined;
   const verdict: Verdict = { era: 'modern', version: data.version };
   const discover = data.discover;
-  if (!isJsonObject(discover) || typeof discover.until !== 'number') return { verdict };
+  if (!isJsonObject(discover) || typeof discover.until !== 'number') return { verdict, checkedAt };
   try {
-    return { verdict, discover: { discovered: parseDiscoverResult(discover.result, 'the era cache'), until: discover.until } };
+    return { verdict, checkedAt, discover: { discovered: parseDiscoverResult(discover.result, 'the era cache'), until: discover.until } };
   } catch {
-    return { verdict }; // a corrupt discover result is only not reused
+    return { verdict, checkedAt }; // a corrupt discover result is only not reused
   }
 }

@@ -57,7 +57,7 @@ test('a 2025 client of a 2026-07-28 server gets its initialize answered from ser
 });
 
 test("a 2026-07-28 client's server/discover is answered -32601 at once when the server is remembered as 2025-only: nothing waits for the upstream", async () => {
-  await store.write(key(), { era: 'legacy' }, new Date(Date.now() + 60_000));
+  await store.write(key(), { era: 'legacy', checkedAt: Date.now() - 60_000 }, new Date(Date.now() + 60_000));
   const counting = new CountingUpstream(server.url);
   // An upstream still getting ready (through Teleport: certificates being issued) — never, here.
   const neverReady: Upstream = Object.assign(Object.create(counting) as Upstream, { ready: () => new Promise<void>(() => undefined), dispatcher: (): Dispatcher => counting.dispatcher() });
@@ -66,6 +66,27 @@ test("a 2026-07-28 client's server/discover is answered -32601 at once when the 
   const answer = await relay.answerTo('probe');
   expect(answer.error).toMatchObject({ code: -32601, data: { tag: 'MCP_BRIDGE_LEGACY_SERVER' } });
   expect(server.requests).toHaveLength(0);
+});
+
+test("a 2025-only verdict checked over an hour ago answers no server/discover by itself: the server, upgraded meanwhile, is asked and remembered as 2026-07-28", async () => {
+  await store.write(key(), { era: 'legacy', checkedAt: Date.now() - 2 * 3600_000 }, new Date(Date.now() + 60_000));
+  server.stateless = true;
+  const relay = bridge();
+  relay.send(discover);
+  expect((await relay.answerTo('probe')).result.supportedVersions).toEqual(['2026-07-28']);
+  expect(store.era(key())).toBe('modern');
+});
+
+test('a 2025-only verdict checked over an hour ago and confirmed by the server is checked again no sooner than an hour later', async () => {
+  await store.write(key(), { era: 'legacy', checkedAt: Date.now() - 2 * 3600_000 }, new Date(Date.now() + 60_000));
+  const first = bridge();
+  first.send(discover);
+  expect((await first.answerTo('probe')).error.code).toBe(-32601);
+  expect(server.posted('server/discover')).toHaveLength(1);
+  const second = bridge();
+  second.send(discover);
+  expect((await second.answerTo('probe')).error.code).toBe(-32601);
+  expect(server.posted('server/discover')).toHaveLength(1);
 });
 
 test("a 2026-07-28 client's server/discover goes to a server not yet known, and decides its era for the next process", async () => {

@@ -11,7 +11,7 @@ describe('era verdicts', () => {
     const store = new MapStore();
     await new EraVerdicts(store, 'url:a', logger).remember({ era: 'legacy' });
     await new EraVerdicts(store, 'url:b', logger).remember({ era: 'modern', version: '2026-07-28' });
-    expect(await new EraVerdicts(store, 'url:a', logger).get()).toEqual({ verdict: { era: 'legacy' }, freshDiscover: undefined });
+    expect(await new EraVerdicts(store, 'url:a', logger).get()).toEqual({ verdict: { era: 'legacy' }, freshDiscover: undefined, answersDiscover: true });
     expect((await new EraVerdicts(store, 'url:b', logger).get())?.verdict).toEqual({ era: 'modern', version: '2026-07-28' });
     const lifetime = (key: string) => store.entries.get(key)!.expiresAt.getTime() - Date.now();
     expect(lifetime('url:a')).toBeLessThan(lifetime('url:b'));
