@@ -1,7 +1,8 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { hostedPid, startOrphaningHost } from '../../test/support/orphaning-host';
 import type { OrphanResult } from './results';
 import { median, round } from './stats';
 
@@ -9,27 +10,16 @@ import { median, round } from './stats';
 const GIVE_UP_MS = 10_000;
 const INITIALIZE = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'host', version: '1' } } });
 
-/** A host that starts the bridge on a FIFO stdin it does not own alone, reports its pid, and stays until killed. */
-const HOST = `
-const { openSync, closeSync } = require('node:fs');
-const { spawn } = require('node:child_process');
-const [fifo, ...args] = process.argv.slice(1);
-const stdin = openSync(fifo, 'r');
-const child = spawn(process.execPath, args, { stdio: [stdin, 'inherit', 'ignore'] });
-closeSync(stdin);
-process.send({ pid: child.pid });
-setInterval(() => undefined, 1000);
-`;
 
 /** One run: initialize through the process, kill its host (stdin stays open), time until the process is gone. */
 async function once(args: string[], scratch: string, run: number): Promise<number | undefined> {
   const fifo = join(scratch, `stdin-${run}`);
   execFileSync('mkfifo', [fifo]);
-  const host = spawn(process.execPath, ['-e', HOST, fifo, ...args], { stdio: ['ignore', 'pipe', 'ignore', 'ipc'] });
+  const host = startOrphaningHost(fifo, args, 'ignore');
   const stdin = await open(fifo, 'w');
   let pid: number | undefined;
   try {
-    pid = await new Promise<number>((resolve) => host.once('message', (m: { pid: number }) => resolve(m.pid)));
+    pid = await hostedPid(host);
     let stdout = '';
     host.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     // The process's stdout is this pipe: it closes when the process, its last writer, has exited.

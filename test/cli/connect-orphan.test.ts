@@ -1,10 +1,11 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN } from '../support/cli';
 import { ScriptedServer } from '../mcp/support/scripted-server';
+import { hostedPid, startOrphaningHost } from '../support/orphaning-host';
 
 /**
  * An MCP host that dies without closing the bridge's stdin. The host ("parent" below) gives the bridge a stdin it does
@@ -12,17 +13,6 @@ import { ScriptedServer } from '../mcp/support/scripted-server';
  * would. Killing the host then leaves stdin open; the bridge must notice it was orphaned, end its session with DELETE
  * and exit instead of running for ever.
  */
-
-const PARENT = `
-const { openSync, closeSync } = require('node:fs');
-const { spawn } = require('node:child_process');
-const [fifo, ...args] = process.argv.slice(1);
-const stdin = openSync(fifo, 'r');
-const bridge = spawn(process.execPath, args, { stdio: [stdin, 'inherit', 'inherit'] });
-closeSync(stdin);
-process.send({ pid: bridge.pid });
-setInterval(() => undefined, 1000); // a host that stays until killed
-`;
 
 /** The process has ended: gone, or a zombie its new parent (init, which may be slow to reap) has not collected yet. */
 function ended(pid: number): boolean {
@@ -39,10 +29,10 @@ test('a bridge whose parent is killed while its stdin stays open sends DELETE an
   const dir = await mkdtemp(join(tmpdir(), 'connect-orphan-'));
   const fifo = join(dir, 'stdin');
   execFileSync('mkfifo', [fifo]);
-  const parent = spawn(process.execPath, ['-e', PARENT, fifo, BIN, 'connect', '--url', server.url, '--log-level', 'info'], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const parent = startOrphaningHost(fifo, [BIN, 'connect', '--url', server.url, '--log-level', 'info'], 'pipe');
   const stdin = await open(fifo, 'w'); // held until the end: the bridge never sees stdin end
   try {
-    const bridgePid = await new Promise<number>((resolve) => parent.once('message', (m: { pid: number }) => resolve(m.pid)));
+    const bridgePid = await hostedPid(parent);
     let stdout = '';
     let stderr = '';
     parent.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
