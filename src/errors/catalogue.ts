@@ -240,6 +240,11 @@ export class BridgeError extends Error {
   }
 }
 
+/** The error of work cut short because mcp-bridge is closing (the client left, or SIGTERM/SIGINT). */
+export function shuttingDownError(): BridgeError {
+  return new BridgeError('SHUTTING_DOWN', 'mcp-bridge is shutting down.');
+}
+
 /** Wraps anything thrown into a BridgeError, keeping tagged errors as they are. */
 export function asBridgeError(err: unknown, fallback: ErrorTag = 'INTERNAL'): BridgeError {
   if (err instanceof BridgeError) return err;

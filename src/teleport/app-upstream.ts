@@ -1,7 +1,7 @@
 import type { Duplex } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { CacheStore } from '../cache';
-import { asBridgeError, BridgeError } from '../errors/catalogue';
+import { asBridgeError, BridgeError, shuttingDownError } from '../errors/catalogue';
 import { validityError, type CredentialWatcher, type Credentials } from '../identity';
 import type { Logger } from '../log/logger';
 import { RotatingPool, type TlsMaterial } from '../upstream/rotating-pool';
@@ -49,8 +49,6 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Bound on the OPTIONS probe that asks the proxy whether it accepts the app certificate in use. */
 const PROBE_TIMEOUT_MS = 10_000;
-
-const shuttingDown = () => new BridgeError('SHUTTING_DOWN', 'mcp-bridge is shutting down.');
 
 /** Everything learned at start-up that stays fixed for the process. */
 interface Target {
@@ -124,7 +122,7 @@ class TeleportUpstream implements Upstream {
    * none. A failed start is retried on the next call: a proxy that was down at launch must not need a restart.
    */
   ready(): Promise<void> {
-    if (this.closed && !this.starting) return Promise.reject(shuttingDown());
+    if (this.closed && !this.starting) return Promise.reject(shuttingDownError());
     if (!this.starting || (this.startFailed && !this.closed)) {
       this.startFailed = false;
       this.starting = this.start();
@@ -231,18 +229,18 @@ class TeleportUpstream implements Upstream {
       this.target = { ping: ping.value, app };
       this.logger.info('found MCP app', { app: app.name, transport: app.transport, cluster: ping.value.clusterName, proxyVersion: ping.value.serverVersion });
       this.appUpgrade = await this.upgrade.forDial('alpn');
-      if (this.closed) throw shuttingDown();
+      if (this.closed) throw shuttingDownError();
       const issuing = this.issue(creds);
       this.issuing = issuing;
       const cert = await issuing.finally(() => (this.issuing = undefined));
-      if (this.closed) throw shuttingDown();
+      if (this.closed) throw shuttingDownError();
       this.install(cert);
       // A renewal that arrived while starting was ignored: catch up.
       if (this.options.identity.current().generation !== cert.generation) void this.renewInBackground('new identity generation', false);
     } catch (err) {
       this.startFailed = true;
       // Cut short by close(): what failed then (an Auth Service client closed under it) is no start-up failure.
-      const failure = this.closed ? shuttingDown() : asBridgeError(err);
+      const failure = this.closed ? shuttingDownError() : asBridgeError(err);
       if (!this.closed) this.options.reportStartFailure?.(failure);
       throw failure;
     }
@@ -271,7 +269,7 @@ class TeleportUpstream implements Upstream {
    */
   private async authFor(creds: Credentials): Promise<AuthClient> {
     const { authClientForIdentity } = await import('./auth-client');
-    if (this.closed) throw shuttingDown(); // a client made now would never be closed
+    if (this.closed) throw shuttingDownError(); // a client made now would never be closed
     if (this.auth?.generation === creds.generation) return this.auth.client;
     const previous = this.auth?.client;
     const client = authClientForIdentity(this.proxy, creds, this.logger, undefined, this.upgrade);

@@ -9,8 +9,8 @@ let extraRoots: string | undefined;
  * again: what the user trusts for every Node program stays trusted here. Unreadable: Node warned at start-up.
  */
 function extraRootCerts(): string {
-  const file = process.env.NODE_EXTRA_CA_CERTS;
   if (extraRoots === undefined) {
+    const file = process.env.NODE_EXTRA_CA_CERTS;
     try {
       extraRoots = file ? readFileSync(file, 'utf8') : '';
     } catch {

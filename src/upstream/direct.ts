@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import { asBridgeError, BridgeError } from '../errors/catalogue';
+import { asBridgeError, BridgeError, shuttingDownError } from '../errors/catalogue';
 import { validityError, type CredentialWatcher, type Credentials } from '../identity';
 import type { Logger } from '../log/logger';
 import { RotatingPool, type TlsMaterial } from './rotating-pool';
@@ -96,7 +96,7 @@ class DirectUpstream implements Upstream {
       throw failure;
     }
     // close() may have run while the files were read: a pool made now would never be closed.
-    if (this.closed) throw new BridgeError('SHUTTING_DOWN', 'mcp-bridge is shutting down.');
+    if (this.closed) throw shuttingDownError();
     this.pool ??= this.poolFor(creds);
   }
 

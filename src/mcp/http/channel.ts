@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { BridgeError } from '../../errors/catalogue';
+import { BridgeError, shuttingDownError } from '../../errors/catalogue';
 import { sanitize } from '../../log/logger';
 import type { Upstream } from '../../upstream/types';
 import { classifyTransportError, type TransportFailure } from './transport-errors';
@@ -111,7 +111,7 @@ export class HttpChannel {
         response: { status: res.statusCode, headers: res.headers, body: res.body, sentSessionId: protocol['mcp-session-id'] },
       };
     } catch (err) {
-      if (signal.aborted) return { ok: false, failure: { error: new BridgeError('SHUTTING_DOWN', 'mcp-bridge is shutting down.'), sent: true, tls: false } };
+      if (signal.aborted) return { ok: false, failure: { error: shuttingDownError(), sent: true, tls: false } };
       return { ok: false, failure: classifyTransportError(err, url) };
     }
   }

@@ -1,4 +1,4 @@
-import { BridgeError, toJsonRpcError } from '../../errors/catalogue';
+import { BridgeError, toJsonRpcError, shuttingDownError } from '../../errors/catalogue';
 import type { Sent } from '../http/forwarder';
 import { errorResponse, type JsonRpcId } from '../jsonrpc';
 import { rawReply, type Reply } from '../link';
@@ -10,7 +10,7 @@ export function failedReply(id: JsonRpcId, failure: BridgeError): Reply {
 
 /** The reply for what an exchange brought back; nothing at all means the relay is shutting down. */
 export function replyOf(id: JsonRpcId, sent: Sent | undefined): Reply {
-  if (!sent) return failedReply(id, new BridgeError('SHUTTING_DOWN', 'mcp-bridge is shutting down.'));
+  if (!sent) return failedReply(id, shuttingDownError());
   if ('failed' in sent) return failedReply(id, sent.failed);
   return sent.raw ? rawReply(sent.raw) : { message: sent.answer, text: sent.text };
 }

@@ -1,4 +1,4 @@
-import { BridgeError, asBridgeError, toJsonRpcError, type ErrorTag } from '../../errors/catalogue';
+import { BridgeError, asBridgeError, toJsonRpcError, type ErrorTag, shuttingDownError } from '../../errors/catalogue';
 import type { Logger } from '../../log/logger';
 import { classifyTlsFailure, failureCode } from '../../tls/failure';
 import type { UpstreamFailure } from '../../upstream/types';
@@ -165,7 +165,7 @@ export class StreamLink implements Link {
 
   /** Whether a failure to get a message through is worth another try, and what to answer when it is not. */
   private async onFailure(err: unknown, spent: Spent): Promise<Verdict> {
-    if (this.context.signal.aborted) return { retry: false, error: new BridgeError('SHUTTING_DOWN', 'mcp-bridge is shutting down.') };
+    if (this.context.signal.aborted) return { retry: false, error: shuttingDownError() };
     const refused = err instanceof Refused ? err : (err as { cause?: unknown }).cause instanceof Refused ? ((err as { cause: Refused }).cause) : undefined;
     if (refused || refusesCertificate(err)) {
       const tlsError = refused?.end.error ?? (refused ? undefined : (err as Error));

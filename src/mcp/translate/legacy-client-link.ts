@@ -1,4 +1,4 @@
-import { BridgeError } from '../../errors/catalogue';
+import { BridgeError, shuttingDownError } from '../../errors/catalogue';
 import type { Discovered } from '../era/discover';
 import { paramsOf } from '../era/meta';
 import { rpcErrorOf, SPEC_ERRORS } from '../era/spec-errors';
@@ -116,5 +116,5 @@ function empty(id: JsonRpcId): Reply {
 function cancelledError(id: JsonRpcId, cancel: AbortSignal): BridgeError {
   return cancel.aborted
     ? new BridgeError('REQUEST_CANCELLED', `Request ${JSON.stringify(id)} was cancelled by the client while the server waited for its input.`)
-    : new BridgeError('SHUTTING_DOWN', 'mcp-bridge is shutting down.');
+    : shuttingDownError();
 }
