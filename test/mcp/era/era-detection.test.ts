@@ -32,6 +32,14 @@ function bridge(upstream: Upstream = new CountingUpstream(server.url)): InProces
 
 const key = () => `url:${server.url}`;
 
+/** The server answers initialize as a 2026-07-28-only server does: 400, -32022, the versions it supports. */
+function refuseLegacyInitialize(): void {
+  server.handle('initialize', (message, res) => {
+    res.writeHead(400, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ jsonrpc: '2.0', id: message.id, error: { code: -32022, message: 'Unsupported protocol version', data: { supported: ['2026-07-28'] } } }));
+  });
+}
+
 test('a 2025 server is probed once with a 2026-07-28 server/discover carrying its headers, then served as a session; the next process does not probe', async () => {
   const first = bridge();
   expect((await first.initialize()).result.serverInfo.name).toBe('scripted');
@@ -121,10 +129,7 @@ test('a server remembered as 2026-07-28 that now answers the 2025 way is found o
 test('a server remembered as 2025-only that now refuses initialize the 2026-07-28 way is detected again and translated', async () => {
   await store.write(key(), { era: 'legacy' }, new Date(Date.now() + 60_000));
   server.stateless = true;
-  server.handle('initialize', (message, res) => {
-    res.writeHead(400, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ jsonrpc: '2.0', id: message.id, error: { code: -32022, message: 'Unsupported protocol version', data: { supported: ['2026-07-28'] } } }));
-  });
+  refuseLegacyInitialize();
   const relay = bridge();
   relay.send(initialize);
   expect((await relay.answerTo('init')).result.serverInfo.name).toBe('scripted');
@@ -157,10 +162,7 @@ test('a 2025 server that answers server/discover with an empty result is served 
 test('a modern server whose server/discover answer is malformed gets a tagged error, and nothing is remembered', async () => {
   server.stateless = true;
   server.handle('server/discover', (message, res) => json(res, result(message.id, { capabilities: {} })));
-  server.handle('initialize', (message, res) => {
-    res.writeHead(400, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ jsonrpc: '2.0', id: message.id, error: { code: -32022, message: 'Unsupported protocol version', data: { supported: ['2026-07-28'] } } }));
-  });
+  refuseLegacyInitialize();
   const relay = bridge();
   relay.send(initialize);
   expect((await relay.answerTo('init')).error.data.tag).toBe('MCP_BRIDGE_DISCOVER_INVALID');
