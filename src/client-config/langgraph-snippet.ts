@@ -8,7 +8,10 @@ import type { StdioServer } from './stdio-server';
 
 const json = (value: unknown, indent: string) => JSON.stringify(value, null, 2).replace(/\n/g, `\n${indent}`);
 
-/** An .mjs file for @langchain/mcp-adapters: `node FILE [TOOL] [JSON_ARGS]`. */
+/**
+ * An .mjs file for @langchain/mcp-adapters: `node FILE [TOOL] [JSON_ARGS]`. Its console.log lines are the generated
+ * program's own output, text here (stdout-ok): `config --format` prints the program, and never runs it.
+ */
 export function langgraphJsSnippet(name: string, server: StdioServer): string {
   return `// ${name} through mcp-bridge, from LangChain.js. Save as ${name}.mjs in a project that has
 // @langchain/mcp-adapters, @langchain/core and @langchain/langgraph installed, then run:
