@@ -3,8 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer, type Server } from 'node:tls';
+import { createServer, rootCertificates, type Server } from 'node:tls';
 import { promisify } from 'node:util';
+import { beyondBundledRoots } from '../../src/tls/trust';
 import { createCA, generateKeyPair, issueServerCert, privateKeyPem, type CertificateAuthority } from '../../fixtures/pki';
 
 /**
@@ -26,10 +27,10 @@ async function serverSignedBy(ca: CertificateAuthority): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-async function handshake(port: number): Promise<string> {
+async function handshake(port: number, extraFile = 'extra.pem'): Promise<string> {
   const script = join(__dirname, 'support/verify-with-named-ca.ts');
   const { stdout } = await promisify(execFile)(process.execPath, [require.resolve('tsx/cli'), script, String(port), join(dir, 'named.pem')], {
-    env: { ...process.env, NODE_EXTRA_CA_CERTS: join(dir, 'extra.pem') },
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: join(dir, extraFile) },
   });
   return stdout;
 }
@@ -39,6 +40,8 @@ beforeAll(async () => {
   [named, extra, stranger] = await Promise.all(['named', 'extra', 'stranger'].map((name) => createCA({ clusterName: `${name}.test`, kind: 'public', algorithm: 'p256' })));
   writeFileSync(join(dir, 'named.pem'), named.cert.pem);
   writeFileSync(join(dir, 'extra.pem'), extra.cert.pem);
+  // What NODE_EXTRA_CA_CERTS often names: the system bundle (Node's own roots, again) with a private CA in it.
+  writeFileSync(join(dir, 'system-bundle.pem'), [...rootCertificates.slice(0, 70), extra.cert.pem, ...rootCertificates.slice(70)].join('\n'));
 });
 
 afterAll(async () => {
@@ -56,4 +59,20 @@ test('a server signed by a CA from NODE_EXTRA_CA_CERTS is still verified when --
 
 test('a server signed by neither is refused', async () => {
   expect(await handshake(await serverSignedBy(stranger))).toMatch(/UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT/);
+});
+
+test('a private CA inside a system bundle named by NODE_EXTRA_CA_CERTS is still verified when --ca names another', async () => {
+  expect(await handshake(await serverSignedBy(extra), 'system-bundle.pem')).toBe('verified');
+  expect(await handshake(await serverSignedBy(stranger), 'system-bundle.pem')).toMatch(/UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT/);
+});
+
+test("of NODE_EXTRA_CA_CERTS, only what Node's bundled roots lack is added again (each root would be parsed once more per context)", () => {
+  const trusted = '-----BEGIN TRUSTED CERTIFICATE-----\nMIIBkTCB+wIJAK==\n-----END TRUSTED CERTIFICATE-----';
+  const crlf = (pem: string) => pem.replace(/\n/g, '\r\n');
+  const bundle = [rootCertificates[0]!, extra.cert.pem, crlf(rootCertificates[1]!), trusted, rootCertificates[2]!].join('\n');
+  const kept = beyondBundledRoots(bundle);
+  expect(kept).toContain(extra.cert.pem.trim());
+  expect(kept).toContain(trusted);
+  for (const root of rootCertificates.slice(0, 3)) expect(kept).not.toContain(root.split('\n')[1]);
+  expect(beyondBundledRoots(rootCertificates.join('\n'))).toBe('');
 });
