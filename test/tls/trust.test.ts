@@ -76,3 +76,14 @@ test("of NODE_EXTRA_CA_CERTS, only what Node's bundled roots lack is added again
   for (const root of rootCertificates.slice(0, 3)) expect(kept).not.toContain(root.split('\n')[1]);
   expect(beyondBundledRoots(rootCertificates.join('\n'))).toBe('');
 });
+
+test("under --use-openssl-ca (a context's copy then holds OpenSSL's store, not Node's roots) the whole bundle is added", () => {
+  const before = process.env.NODE_OPTIONS;
+  process.env.NODE_OPTIONS = '--use-openssl-ca';
+  try {
+    expect(beyondBundledRoots(rootCertificates.slice(0, 3).join('\n')).match(/BEGIN CERTIFICATE/g)).toHaveLength(3);
+  } finally {
+    if (before === undefined) delete process.env.NODE_OPTIONS;
+    else process.env.NODE_OPTIONS = before;
+  }
+});
