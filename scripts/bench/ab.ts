@@ -10,12 +10,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { openSession as openScenario, type ClientKind } from '../../test/support/scenario/clients';
 import { startFixtures, type Fixtures } from './fixtures-client';
-import { echoCall } from './measure';
-import { openSession, type PathSession } from './paths';
+import { openSession, openStdioSession } from './paths';
+import { cycle } from './per-call';
 import { percentile, round } from './stats';
 
 interface Args {
@@ -45,32 +44,6 @@ function parse(argv: string[]): Args {
 type Sample = { ms: number; reissues?: number };
 type Variant = { name: string; run: () => Promise<Sample> };
 
-async function openChild(args: string[], extraEnv: Record<string, string> = {}): Promise<PathSession> {
-  const client = new Client({ name: 'mcp-bridge-ab', version: '1.0.0' }, { capabilities: {} });
-  const transport = new StdioClientTransport({ command: process.execPath, args, env: { ...getDefaultEnvironment(), ...extraEnv }, stderr: 'pipe' });
-  let stderr = '';
-  transport.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4096)));
-  try {
-    await client.connect(transport, { timeout: 20_000 });
-  } catch (err) {
-    await client.close().catch(() => undefined);
-    throw new Error(`${args.join(' ')}: ${(err as Error).message}; stderr: ${stderr}`);
-  }
-  return { client, stderr: () => stderr, close: () => client.close() };
-}
-
-async function cycle(open: () => Promise<PathSession>): Promise<number> {
-  const start = performance.now();
-  const session = await open();
-  try {
-    await session.client.listTools();
-    await echoCall(session.client, 'demo')();
-  } finally {
-    await session.close();
-  }
-  return performance.now() - start;
-}
-
 async function counted(fixtures: Fixtures, work: () => Promise<number>): Promise<Sample> {
   const before = await fixtures.countReissues();
   const ms = await work();
@@ -85,11 +58,11 @@ function variants(args: Args, fixtures: Fixtures): Variant[] {
   const teleportArgs = (dir: string, app: string, cache: string) => [...bin(dir), 'connect', app, '-i', info.identityDir, '--proxy', info.proxyAddr, '--ca', info.publicCaFile, '--cache-dir', cache];
   const caches = Object.fromEntries(Object.keys(args.builds).map((k) => [k, mkdtempSync(join(tmpdir(), `ab-cache-${k}-`))]));
   if (args.only !== 'eras') {
-    out.push({ name: 'percall (1) direct', run: async () => ({ ms: await cycle(() => openSession(1, info, demo)) }) });
-    out.push({ name: 'percall (2) direct-mtls-proxy', run: async () => ({ ms: await cycle(() => openSession(2, info, demo)) }) });
+    out.push({ name: 'percall (1) direct', run: async () => ({ ms: await cycle(() => openSession(1, info, demo), 'demo') }) });
+    out.push({ name: 'percall (2) direct-mtls-proxy', run: async () => ({ ms: await cycle(() => openSession(2, info, demo), 'demo') }) });
     for (const [k, dir] of Object.entries(args.builds)) {
-      out.push({ name: `percall (3) teleport ${k}`, run: () => counted(fixtures, () => cycle(() => openChild(teleportArgs(dir, demo.app, caches[k]!)))) });
-      out.push({ name: `percall (4) url ${k}`, run: async () => ({ ms: await cycle(() => openChild([...bin(dir), 'connect', '--url', demo.url, '--cache-dir', caches[k]!])) }) });
+      out.push({ name: `percall (3) teleport ${k}`, run: () => counted(fixtures, () => cycle(() => openStdioSession(teleportArgs(dir, demo.app, caches[k]!), info, `teleport ${k}`), 'demo')) });
+      out.push({ name: `percall (4) url ${k}`, run: async () => ({ ms: await cycle(() => openStdioSession([...bin(dir), 'connect', '--url', demo.url, '--cache-dir', caches[k]!], info, `url ${k}`), 'demo') }) });
     }
   }
   if (args.only !== 'percall') {

@@ -119,8 +119,13 @@ export async function openSession(path: PathId, fixtures: FixtureInfo, upstream:
 
 /** Path 3 to any Teleport app by name (the per-app-type runs: stdio and SSE apps have no URL for other paths). */
 export function openBridgeToApp(fixtures: FixtureInfo, app: string): Promise<PathSession> {
+  return openStdioSession(bridgeToApp(fixtures, app), fixtures, `${PATHS[3].name} to ${app}`);
+}
+
+/** A session with `node <args>` (any build of the bridge, for A/B runs): resolves once `initialize` is answered. */
+export function openStdioSession(args: string[], fixtures: FixtureInfo, name: string): Promise<PathSession> {
   const client = new Client({ name: 'mcp-bridge-bench', version: '1.0.0' }, { capabilities: {} });
-  return openChild(childTransport(bridgeToApp(fixtures, app), fixtures), client, `${PATHS[3].name} to ${app}`);
+  return openChild(childTransport(args, fixtures), client, name);
 }
 
 async function openChild(transport: StdioClientTransport, client: Client, name: string): Promise<PathSession> {

@@ -28,7 +28,8 @@ export async function interleavedCycles<K>(opens: Map<K, () => Promise<PathSessi
   return results;
 }
 
-async function cycle(open: () => Promise<PathSession>, upstream: string): Promise<number> {
+/** One spawn → initialize → tools/list → tools/call → exit, timed. */
+export async function cycle(open: () => Promise<PathSession>, upstream: string): Promise<number> {
   const start = performance.now();
   const session = await open();
   try {
