@@ -71,7 +71,8 @@ class DirectUpstream implements Upstream {
   /** The first usable generation creates the pool (it may arrive by the watcher's poll before any request asks). */
   private generationChanged(next: Credentials): void {
     if (!this.pool) {
-      this.pool = this.poolFor(next);
+      // Only usable files make the first pool: from expired ones, ready() would resolve and present them.
+      if (!validityError(next)) this.pool = this.poolFor(next);
       return;
     }
     this.options.logger.info('client certificate rotated', { generation: next.generation });

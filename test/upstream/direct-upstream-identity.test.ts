@@ -64,8 +64,8 @@ function writeIdentityFiles(which: TestIdentity = identity): void {
 
 async function startUpstream(reads: 'polling' | 'on-demand'): Promise<{ watcher: CredentialWatcher; upstream: Upstream }> {
   const timing = reads === 'polling' ? { pollIntervalMs: 20, debounceMs: 10 } : { pollIntervalMs: 600_000, debounceMs: 600_000 };
-  const watcher = new CredentialWatcher(source, { logger: silentLogger, ...timing });
-  await watcher.startWatching();
+  // As connect makes it (it watches a second after the first read; here at once): read when ready() first asks.
+  const watcher = new CredentialWatcher(source, { logger: silentLogger, ...timing, watchAfterFirstUseMs: 0 });
   const upstream = createDirectUpstream({ url, headers: {}, identity: watcher, extraCAs: [], insecure: false, logger: silentLogger });
   closing.push(upstream, watcher);
   return { watcher, upstream };
