@@ -57,7 +57,7 @@ export class CredentialWatcher extends EventEmitter {
   /** A change arrived while reading: read again afterwards, since that read may have missed it. */
   private changedDuringRead = false;
   private failures = 0;
-  /** Why the first read failed, while no generation was accepted yet (startWatching). */
+  /** Why the first read failed, while no generation was accepted yet (a bridge's acquire() reads again and says so). */
   private firstReadFailure?: BridgeError;
   private failureWarned = false;
   private readonly warningsGiven = new Set<string>();
@@ -86,15 +86,6 @@ export class CredentialWatcher extends EventEmitter {
     this.adopt(creds);
     await this.watchFiles();
     return creds;
-  }
-
-  /**
-   * start() for a long-running bridge: never rejects. When the first read fails (tbot has not written yet, or wrote
-   * garbage) the watcher keeps polling; acquire() retries on demand and 'generation' announces the first success.
-   */
-  async startWatching(): Promise<void> {
-    await this.readNow();
-    return this.watchFiles();
   }
 
   /**

@@ -25,7 +25,7 @@ export interface TeleportUpstreamOptions {
   proxy: string;
   /** The MCP app's name in Teleport. */
   app: string;
-  /** tbot's identity, followed across renewals; after start() or startWatching() (the first read may have failed). */
+  /** tbot's identity, followed across renewals: read on first use (its read may fail), or after start(). */
   identity: CredentialWatcher;
   /** --ca files' PEMs: extra roots for the proxy's web certificate. */
   extraCAs: string[];

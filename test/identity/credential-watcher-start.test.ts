@@ -29,10 +29,13 @@ function freshDir(): string {
   return dir;
 }
 
-/** `reads: 'polling'` re-reads on its own quickly; `'on-demand'` only when acquire() asks. */
+/**
+ * A watcher as connect makes it: read on first use, watched after that (connect waits a second; here at once).
+ * `reads: 'polling'` then re-reads on its own quickly; `'on-demand'` only when acquire() asks.
+ */
 function newWatcher(source: IdentitySource, reads: 'polling' | 'on-demand'): CredentialWatcher {
   const timing = reads === 'polling' ? { pollIntervalMs: 20, debounceMs: 10 } : { pollIntervalMs: NEVER_MS, debounceMs: NEVER_MS };
-  const w = new CredentialWatcher(source, { logger: captureLogger().logger, ...timing });
+  const w = new CredentialWatcher(source, { logger: captureLogger().logger, ...timing, watchAfterFirstUseMs: 0 });
   watchers.push(w);
   return w;
 }
@@ -48,12 +51,17 @@ function thrown(fn: () => unknown): BridgeError {
   throw new Error('expected a BridgeError, nothing was thrown');
 }
 
-describe('CredentialWatcher.startWatching()', () => {
-  test('resolves with no files yet; current() throws the tagged read failure naming the missing path', async () => {
+/** The first use, whatever it finds: a failed read is what current() reports after it. */
+async function firstUse(w: CredentialWatcher): Promise<void> {
+  await w.acquire().catch(() => undefined);
+}
+
+describe("CredentialWatcher's first use", () => {
+  test('with no files yet, acquire() rejects and current() throws the tagged read failure naming the missing path', async () => {
     const dir = freshDir();
     const missing = join(dir, 'not-written-yet');
     const w = newWatcher({ kind: 'path', path: missing }, 'on-demand');
-    await expect(w.startWatching()).resolves.toBeUndefined();
+    await expect(w.acquire()).rejects.toMatchObject({ tag: 'IDENTITY_UNREADABLE' });
     const err = thrown(() => w.current());
     expect(err.tag).toBe('IDENTITY_UNREADABLE');
     expect(err.message).toContain(missing);
@@ -63,14 +71,14 @@ describe('CredentialWatcher.startWatching()', () => {
     const dir = freshDir();
     writeFileSync(join(dir, 'identity'), 'not a PEM at all\n', { mode: 0o600 });
     const w = newWatcher({ kind: 'path', path: join(dir, 'identity') }, 'on-demand');
-    await w.startWatching();
+    await firstUse(w);
     expect(thrown(() => w.current()).tag).toBe('IDENTITY_INVALID');
   });
 
   test('the first good read after a failed start is emitted as generation 1 and becomes current()', async () => {
     const dir = freshDir();
     const w = newWatcher({ kind: 'path', path: dir }, 'polling');
-    await w.startWatching();
+    await firstUse(w);
     expect(thrown(() => w.current()).tag).toMatch(/^IDENTITY_/);
 
     const emitted = new Promise<Credentials>((resolve) => w.once('generation', resolve));
@@ -82,14 +90,14 @@ describe('CredentialWatcher.startWatching()', () => {
     expect(w.current()).toBe(first);
   });
 
-  test('usable files at start are current() once it resolves, announced as generation 1', async () => {
+  test('usable files are current() once the first use resolves, announced as generation 1', async () => {
     const dir = freshDir();
     const id = await issueTestIdentity(pki);
     writeTbotDirectory(dir, id);
     const w = newWatcher({ kind: 'path', path: dir }, 'on-demand');
     const seen: Credentials[] = [];
     w.on('generation', (c) => seen.push(c));
-    await w.startWatching();
+    await firstUse(w);
     expect(w.current().certPem).toBe(id.certPem);
     expect(seen.map((c) => c.generation)).toEqual([1]);
   });
@@ -120,7 +128,7 @@ describe('CredentialWatcher.acquire()', () => {
   test('with no credentials yet it reads again at once and returns what tbot has written since', async () => {
     const dir = freshDir();
     const w = newWatcher({ kind: 'path', path: dir }, 'on-demand');
-    await w.startWatching();
+    await firstUse(w);
     const id = await issueTestIdentity(pki);
     writeTbotDirectory(dir, id);
     const creds = await w.acquire();
@@ -135,7 +143,7 @@ describe('CredentialWatcher.acquire()', () => {
     const id = await issueTestIdentity(pki);
     writeFileSync(certFile, id.certPem);
     const w = newWatcher({ kind: 'explicit', certFile, keyFile, caFiles: [] }, 'on-demand');
-    await w.startWatching();
+    await firstUse(w);
     const err: unknown = await w.acquire().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BridgeError);
     expect((err as BridgeError).tag).toBe('IDENTITY_UNREADABLE');
@@ -147,7 +155,7 @@ describe('CredentialWatcher.acquire()', () => {
     const expired = await issueTestIdentity(pki, { notBefore: new Date(Date.now() - 2 * HOUR), notAfter: new Date(Date.now() - HOUR) });
     writeTbotDirectory(dir, expired);
     const w = newWatcher({ kind: 'path', path: dir }, 'on-demand');
-    await w.startWatching();
+    await firstUse(w);
     expect(w.current().certPem).toBe(expired.certPem);
 
     const renewed = await issueTestIdentity(pki);
@@ -162,7 +170,7 @@ describe('CredentialWatcher.acquire()', () => {
     const id = await issueTestIdentity(pki);
     writeTbotDirectory(dir, id);
     const w = newWatcher({ kind: 'path', path: dir }, 'on-demand');
-    await w.startWatching();
+    await firstUse(w);
     writeTbotDirectory(dir, await issueTestIdentity(pki));
     const creds = await w.acquire();
     expect(creds.certPem).toBe(id.certPem);
